@@ -1,0 +1,1 @@
+"""Users, sign-up with consent, passwords, API tokens."""

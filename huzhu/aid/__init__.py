@@ -1,0 +1,1 @@
+"""Aid requests (group-buys, boosts, questions), helps, answers and the help ledger."""

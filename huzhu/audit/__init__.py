@@ -1,0 +1,1 @@
+"""Append-only audit log of every moderation, privacy and admin action."""

@@ -1,0 +1,63 @@
+"""The audit log: one row per moderation, privacy or admin action, never updated or deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEventType(models.TextChoices):
+    USER_SIGNED_UP = "user.signed_up", _("注册账号")
+    USER_PASSWORD_CHANGED = "user.password_changed", _("修改密码")
+    USER_CONSENTED = "user.consented", _("同意隐私政策与社区规范")
+    API_TOKEN_CREATED = "api_token.created", _("创建 API 令牌")
+    API_TOKEN_REVOKED = "api_token.revoked", _("撤销 API 令牌")
+    GROUP_CREATED = "group.created", _("创建群")
+    GROUP_SETTINGS_CHANGED = "group.settings_changed", _("修改群设置")
+    GROUP_OWNERSHIP_TRANSFERRED = "group.ownership_transferred", _("转让群主")
+    INVITE_CREATED = "invite.created", _("创建邀请")
+    INVITE_REVOKED = "invite.revoked", _("撤销邀请")
+    MEMBER_JOINED = "member.joined", _("成员加入")
+    MEMBER_LEFT = "member.left", _("成员退出")
+    MEMBER_REMOVED = "member.removed", _("移出成员")
+    MEMBER_ROLE_CHANGED = "member.role_changed", _("变更成员角色")
+
+
+class AuditEvent(models.Model):
+    event_type = models.CharField(max_length=64, choices=AuditEventType.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    group = models.ForeignKey(
+        "groups.Group",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_type = models.CharField(max_length=40, blank=True, default="")
+    target_id = models.CharField(max_length=64, blank=True, default="")
+    extra = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["group", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} by {self.actor_id} at {self.created_at}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Append-only: an existing row is never rewritten.
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise RuntimeError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("audit events are append-only")

@@ -1,0 +1,1 @@
+"""Group chat messages with per-group sequence numbers."""

@@ -1,0 +1,1 @@
+"""Base pieces every app uses: typed user-facing errors, time helpers."""

@@ -1,0 +1,1 @@
+"""Groups (互助群), memberships, roles, invites, rules and group settings."""

@@ -1,0 +1,1 @@
+"""Typed realtime events, publish-after-commit and WebSocket delivery."""

@@ -1,0 +1,406 @@
+"""Text normalization for screening, with an offset map back to the original text.
+
+Owns the first pipeline stage. ``normalize(text)`` folds the many ways people dodge filters into one
+canonical form that every later stage scans:
+
+1. one character-level table applied with ``str.translate``: NFKC (full-width → half-width, circled
+   and superscript digits → digits, math alphanumerics → ASCII), ASCII lower-case, traditional →
+   simplified (OpenCC ``t2s`` character table, built once at import), the inverse 火星文 map
+   (rare look-alike characters → the common character they imitate), deletion of zero-width,
+   format and combining characters;
+2. deletion of separator runs (spaces, junk symbols, ``*._-|`` …) inserted between characters
+   when at least one neighbour is a CJK character (``加 微 信`` → ``加微信``). Separators between
+   two ASCII word characters are kept: they separate words, phone-number groups and URL labels;
+3. Chinese numerals (一二三, 壹贰叁, 幺, 两, 〇/零) → ASCII digits inside digit runs of four or more
+   numeral characters (``一三八1234五六七八`` → ``13812345678``); shorter runs such as ``一个``
+   or ``三七`` are left alone so words stay intact.
+
+Steps 1 and 3 are mostly one-to-one; the offset map is built lazily, only when a later stage asks
+for an original span of a text that actually changed length.
+
+Common Chinese punctuation (``，。！？：；（）``) is deliberately left as is: mapping it to ASCII
+would take nearly every message off the fast path and no detector needs it folded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import opencc
+
+__all__ = [
+    "SEPARATOR_CHARS",
+    "DigitRun",
+    "Normalized",
+    "digits_view",
+    "normalize",
+]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# Chinese numerals that become digits inside digit runs (step 3).
+CN_DIGITS: dict[str, str] = {
+    "零": "0",
+    "〇": "0",
+    "洞": "0",  # radio/NATO style "dong" for 0, common in spoken numbers
+    "一": "1",
+    "幺": "1",
+    "壹": "1",
+    "二": "2",
+    "两": "2",
+    "贰": "2",
+    "三": "3",
+    "叁": "3",
+    "四": "4",
+    "肆": "4",
+    "五": "5",
+    "伍": "5",
+    "六": "6",
+    "陆": "6",
+    "七": "7",
+    "柒": "7",
+    "八": "8",
+    "捌": "8",
+    "九": "9",
+    "玖": "9",
+}
+
+# Full-width Chinese punctuation kept as is (see module docstring).
+_KEEP = set("，！？：；（）")
+
+# Dingbat / negative circled digits that NFKC leaves alone.
+_EXTRA_DIGITS: dict[int, str] = {}
+for _base, _count in ((0x2776, 10), (0x2780, 10), (0x278A, 10), (0x24F5, 10)):
+    for _i in range(_count):
+        _EXTRA_DIGITS[_base + _i] = str(_i + 1)
+_EXTRA_DIGITS[0x24EA] = "0"  # ⓪
+_EXTRA_DIGITS[0x24FF] = "0"  # ⓿
+_EXTRA_DIGITS[0x1F10B] = "0"
+_EXTRA_DIGITS[0x1F10C] = "0"
+
+# ASCII symbols that are junk when they sit between CJK characters. Kept: @ (email), $/¥/% (prices),
+# : (labels), , (lists), ()[] (bracketed area codes) — detectors read them.
+_ASCII_JUNK = " \t\r\n*_|~^`.-/\\+=#'\"<>!?;&"
+_EXTRA_JUNK = "·•・丶ˇ¨…─—〃々〆〓〔〕〖〗〘〙〚〛〜〝〞〟　"
+
+
+def _load_junk() -> str:
+    chars: set[str] = set(_ASCII_JUNK) | set(_EXTRA_JUNK)
+    path = DATA_DIR / "abuse" / "无意义符号.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        sym = line.strip()
+        if len(sym) != 1:
+            continue
+        folded = unicodedata.normalize("NFKC", sym)
+        # Currency signs stay: they mark prices, which PII must recognise and skip.
+        if unicodedata.category(sym) == "Sc" or any(c.isalnum() or c == "@" for c in folded):
+            continue
+        chars.add(sym)
+        if len(folded) == 1:
+            chars.add(folded)
+    return "".join(sorted(chars))
+
+
+SEPARATOR_CHARS: str = _load_junk()
+
+
+def _char_class(codepoints: set[int]) -> str:
+    """A compact regex character class for a set of code points (ranges merged)."""
+    cps = sorted(codepoints)
+    parts: list[str] = []
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        lo, hi = cps[i], cps[j]
+        parts.append(
+            re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+        )
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+def _build_table() -> dict[int, str]:
+    """The character table of step 1: code point → replacement ('' deletes)."""
+    table: dict[int, str] = {}
+
+    # NFKC on the ranges that matter for evasion (Latin-1 .. CJK symbols, compatibility forms,
+    # full-width forms, math alphanumerics, enclosed alphanumerics).
+    ranges = [
+        (0x00A0, 0x3400),
+        (0xF900, 0xFB00),
+        (0xFE00, 0x10000),
+        (0x1D400, 0x1D800),
+        (0x1F100, 0x1F200),
+        (0x2F800, 0x2FA20),
+    ]
+    for lo, hi in ranges:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            if ch in _KEEP:
+                continue
+            cat = unicodedata.category(ch)
+            if cat in ("Mn", "Me", "Cf"):
+                table[cp] = ""  # combining marks, zero-width and bidi controls: dodge material
+                continue
+            folded = unicodedata.normalize("NFKC", ch)
+            if folded != ch:
+                # NFKC can yield a leading combining mark (e.g. spacing accents): drop those marks
+                folded = "".join(c for c in folded if unicodedata.category(c) not in ("Mn", "Me"))
+                table[cp] = folded.lower() if folded.isascii() else folded
+    for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E):
+        table[cp] = ""
+    for cp, digit in _EXTRA_DIGITS.items():
+        table[cp] = digit
+    for cp in range(ord("A"), ord("Z") + 1):
+        table[cp] = chr(cp + 32)
+
+    # Traditional → simplified, character by character, from OpenCC's t2s dictionary.
+    converter = opencc.OpenCC("t2s")
+    cjk = [chr(cp) for cp in range(0x3400, 0xA000)]
+    converted = converter.convert("\n".join(cjk)).split("\n")
+    if len(converted) == len(cjk):
+        for src, dst in zip(cjk, converted, strict=True):
+            if src != dst and len(dst) == 1:
+                table[ord(src)] = dst
+    # Compatibility ideographs folded by NFKC may be traditional too: chain them through t2s.
+    for cp, rep in list(table.items()):
+        if len(rep) == 1 and ord(rep) in table and table[ord(rep)] != rep:
+            table[cp] = table[ord(rep)]
+
+    # Inverse 火星文: only unambiguous look-alikes that are not themselves common characters.
+    common: set[str] = set()
+    inverse: dict[str, set[str]] = {}
+    path = DATA_DIR / "abuse" / "简体-火星文词典.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) != 2:
+            continue
+        plain, mars = parts[0].strip(), parts[1].strip()
+        if len(plain) != 1:
+            continue
+        common.add(plain)
+        if len(mars) == 1 and mars != plain:
+            inverse.setdefault(mars, set()).add(plain)
+    for mars, plains in inverse.items():
+        if len(plains) != 1 or mars in common:
+            continue
+        simplified = table.get(ord(mars), mars)
+        if simplified != mars and simplified in common:
+            continue  # t2s already folds it to a common character
+        table[ord(mars)] = next(iter(plains))
+    return table
+
+
+_TABLE: dict[int, str] = _build_table()
+# Characters whose replacement is not exactly one character: their presence forces the slow
+# offset-map path.
+_IRREGULAR: frozenset[int] = frozenset(cp for cp, rep in _TABLE.items() if len(rep) != 1)
+
+
+def _bmp_or_astral(codepoints: set[int]) -> re.Pattern[str]:
+    # Keep the class BMP-only so sre compiles it to a constant-time bitmap; any astral character
+    # takes the slow path instead (rare, and NFKC-relevant: math alphanumerics, enclosed digits).
+    return re.compile(
+        _char_class({cp for cp in codepoints if cp < 0x10000}) + "|[\U00010000-\U0010ffff]"
+    )
+
+
+_CHANGE_RE = _bmp_or_astral(set(_TABLE))
+_IRREGULAR_RE = _bmp_or_astral(set(_IRREGULAR))
+
+_SEP_CLASS = "[" + re.escape(SEPARATOR_CHARS) + "]"
+# A separator run is dodge material when it sits between two word characters and at least one of
+# them is non-ASCII (CJK). "\w" covers CJK, letters, digits and "_"; "[^\W\x00-\x7f]" is a
+# non-ASCII word character.
+_SEP_RUN_RE = re.compile(_SEP_CLASS + "+")
+_NUMERAL_CHARS = "0-9" + "".join(CN_DIGITS)
+_NUMERAL_RUN_RE = re.compile(f"[{_NUMERAL_CHARS}]{{4,}}")
+_CN_DIGIT_RE = re.compile("[" + "".join(CN_DIGITS) + "]")
+_CN_DIGIT_TABLE = str.maketrans(CN_DIGITS)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _dodge_separators(text: str) -> list[tuple[int, int]]:
+    """Spans of separator runs that sit between two word characters, one of them non-ASCII.
+
+    Those are dodge material (``加 微 信``, ``刷*单``); runs between two ASCII word characters
+    separate words, number groups and URL labels and stay.
+    """
+    spans: list[tuple[int, int]] = []
+    last = len(text)
+    for m in _SEP_RUN_RE.finditer(text):
+        start, end = m.span()
+        if start == 0 or end == last:
+            continue
+        left, right = text[start - 1], text[end]
+        if (not left.isascii() or not right.isascii()) and _is_word(left) and _is_word(right):
+            spans.append((start, end))
+    return spans
+
+
+def _numeral_sub(match: re.Match[str]) -> str:
+    return match.group().translate(_CN_DIGIT_TABLE)
+
+
+class Normalized:
+    """A normalized text and the way back to the original.
+
+    ``text`` is what detectors scan; ``to_original(start, end)`` maps a span of ``text`` back to
+    code-point offsets in ``original`` (end exclusive).
+    """
+
+    __slots__ = ("_ends", "_irregular", "_removed", "_stage1", "_starts", "original", "text")
+
+    def __init__(
+        self,
+        original: str,
+        text: str,
+        *,
+        stage1: str | None = None,
+        irregular: bool = False,
+        removed: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.original = original
+        self.text = text
+        self._stage1 = stage1
+        self._irregular = irregular
+        self._removed = removed
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+
+    @property
+    def is_identity(self) -> bool:
+        """True when offsets in ``text`` equal offsets in ``original``."""
+        return not self._irregular and not self._removed
+
+    def __repr__(self) -> str:
+        return f"Normalized(original={self.original!r}, text={self.text!r})"
+
+    def _build_map(self) -> None:
+        original = self.original
+        if self._irregular:
+            starts: list[int] = []
+            ends: list[int] = []
+            table = _TABLE
+            for i, ch in enumerate(original):
+                rep = table.get(ord(ch), ch)
+                for _ in range(len(rep)):
+                    starts.append(i)
+                    ends.append(i + 1)
+        else:
+            starts = list(range(len(original)))
+            ends = [i + 1 for i in starts]
+        if self._removed:
+            keep_starts: list[int] = []
+            keep_ends: list[int] = []
+            prev = 0
+            for rs, re_ in self._removed:
+                keep_starts.extend(starts[prev:rs])
+                keep_ends.extend(ends[prev:rs])
+                prev = re_
+            keep_starts.extend(starts[prev:])
+            keep_ends.extend(ends[prev:])
+            starts, ends = keep_starts, keep_ends
+        self._starts, self._ends = starts, ends
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map ``text[start:end]`` to ``(start, end)`` in ``original``."""
+        n = len(self.text)
+        start = max(0, min(start, n))
+        end = max(start, min(end, n))
+        if self.is_identity:
+            return start, end
+        if self._starts is None:
+            self._build_map()
+        starts, ends = self._starts, self._ends
+        assert starts is not None and ends is not None
+        if start >= n:
+            return len(self.original), len(self.original)
+        o_start = starts[start]
+        o_end = ends[end - 1] if end > start else o_start
+        return o_start, o_end
+
+    def to_original_pos(self, pos: int) -> int:
+        """Map one position of ``text`` to a position in ``original``."""
+        return self.to_original(pos, pos)[0]
+
+
+def normalize(text: str) -> Normalized:
+    """Normalize ``text`` for screening (see the module docstring for the steps)."""
+    if not isinstance(text, str):
+        raise TypeError("normalize() expects str")
+    if text.isascii():
+        # ASCII fast path: only lower-casing and separator removal can apply, and the latter
+        # needs a non-ASCII neighbour, so offsets are the identity.
+        return Normalized(text, text.lower())
+
+    irregular = False
+    if _CHANGE_RE.search(text) is None:
+        stage1 = text
+    else:
+        stage1 = text.translate(_TABLE)
+        irregular = _IRREGULAR_RE.search(text) is not None
+
+    removed: list[tuple[int, int]] | None = None
+    stage2 = stage1
+    if _SEP_RUN_RE.search(stage1) is not None:
+        removed = _dodge_separators(stage1)
+        if removed:
+            pieces = []
+            prev = 0
+            for rs, re_ in removed:
+                pieces.append(stage1[prev:rs])
+                prev = re_
+            pieces.append(stage1[prev:])
+            stage2 = "".join(pieces)
+
+    final = stage2
+    if _CN_DIGIT_RE.search(stage2) is not None:
+        final = _NUMERAL_RUN_RE.sub(_numeral_sub, stage2)
+
+    return Normalized(text, final, stage1=stage1, irregular=irregular, removed=removed)
+
+
+@dataclass(frozen=True, slots=True)
+class DigitRun:
+    """A run of digit groups in normalized text, separators removed.
+
+    ``digits`` is the concatenation of the groups; ``groups`` holds each group's (start, end)
+    in the normalized text, in order. PII validators try concatenations of consecutive groups, so
+    ``138 1234 5678`` is one phone number while ``13812345678 13912345678`` stays two.
+    """
+
+    digits: str
+    groups: tuple[tuple[int, int], ...]
+    start: int
+    end: int
+
+
+# Separators allowed inside a digit run: spaces, dashes, dots, junk symbols and brackets, at most
+# three in a row (a wider gap separates two numbers).
+_DIGIT_SEP = re.escape(SEPARATOR_CHARS + "()[]（）【】,，")
+_DIGIT_GROUP_RE = re.compile(r"[0-9]+")
+_DIGIT_RUN_RE = re.compile(rf"[0-9]+(?:[{_DIGIT_SEP}]{{1,3}}[0-9]+)*")
+
+
+def digits_view(norm: Normalized | str) -> list[DigitRun]:
+    """All digit runs of a normalized text (only ASCII digits; numerals were folded already)."""
+    text = norm.text if isinstance(norm, Normalized) else norm
+    runs: list[DigitRun] = []
+    for m in _DIGIT_RUN_RE.finditer(text):
+        run_text = m.group()
+        base = m.start()
+        groups = tuple(
+            (base + g.start(), base + g.end()) for g in _DIGIT_GROUP_RE.finditer(run_text)
+        )
+        digits = "".join(text[s:e] for s, e in groups)
+        runs.append(DigitRun(digits, groups, m.start(), m.end()))
+    return runs

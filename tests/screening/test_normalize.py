@@ -1,0 +1,105 @@
+"""Normalization: evasions fold to one canonical form and spans map back to the original."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from huzhu.screening.normalize import CN_DIGITS, digits_view, normalize
+
+
+@pytest.mark.parametrize(
+    ("original", "expected"),
+    [
+        ("今天拼多多有活动吗，大家帮我砍一刀", "今天拼多多有活动吗，大家帮我砍一刀"),
+        ("ＡＢＣ．ｃｏｍ", "abc.com"),
+        ("WWW.TaoBao.COM", "www.taobao.com"),
+        ("電話號碼", "电话号码"),
+        ("①③⑧１２３４５６７８", "13812345678"),
+        ("𝟏𝟑𝟖", "138"),
+        ("¹³⁸", "138"),
+        ("❶❸❽", "138"),
+        ("一三八幺二三四五六七八", "13812345678"),
+        ("壹叁捌壹贰叁肆伍陆柒捌", "13812345678"),
+        ("一三八 1234 五六七八", "13812345678"),
+        ("幺三八〇〇〇〇零零零零", "13800000000"),
+        ("加 微 信", "加微信"),
+        ("刷*单.返_利", "刷单返利"),
+        ("兼☆职★日★结", "兼职日结"),
+        ("刷\u200b单\u200d返\ufeff利", "刷单返利"),
+        ("刷\u0301单", "刷单"),
+        ("hello world", "hello world"),
+        ("138 1234 5678", "138 1234 5678"),
+    ],
+)
+def test_normalize_folds_evasions(original: str, expected: str) -> None:
+    assert normalize(original).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["一个人", "三七开", "两三天", "一一对应", "我们一起拼"],
+)
+def test_short_numeral_words_stay_words(text: str) -> None:
+    assert normalize(text).text == text
+
+
+def test_mars_script_folds_to_common_characters() -> None:
+    # 嬡 is the 火星文 form of 爱 (also traditional); 娿 imitates 啊.
+    assert normalize("我嬡你娿").text == "我爱你啊"
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        "加 微 信：壹叁捌 一二三四 5678",
+        "电\u200b话⑩⑪ ㈠ ℡ 138",
+        "ＱＱ：１２３４５６７８９",
+        "刷*单 返.利 找我",
+    ],
+)
+def test_spans_map_back_to_the_source_characters(original: str) -> None:
+    norm = normalize(original)
+    for i, ch in enumerate(norm.text):
+        start, end = norm.to_original(i, i + 1)
+        assert 0 <= start < end <= len(original)
+        source = original[start:end]
+        folded = normalize(source).text
+        assert ch in folded or CN_DIGITS.get(source) == ch
+
+
+def test_digit_span_maps_to_the_whole_original_number() -> None:
+    original = "电话：一三八 1234 五六七八，谢谢"
+    norm = normalize(original)
+    start = norm.text.index("138")
+    s, e = norm.to_original(start, start + 11)
+    assert original[s:e] == "一三八 1234 五六七八"
+
+
+def test_identity_fast_path_has_no_map() -> None:
+    norm = normalize("大家帮我砍一刀")
+    assert norm.is_identity
+    assert norm.to_original(2, 4) == (2, 4)
+
+
+def test_digits_view_keeps_separate_numbers_apart() -> None:
+    text = "电话 138 1234 5678 和 13812345678 13912345678"
+    norm = normalize(text)
+    runs = digits_view(norm)
+    assert [r.digits for r in runs] == ["13812345678", "1381234567813912345678"]
+    assert len(runs[0].groups) == 3
+    # the second run keeps its two groups, so PII can split it into two numbers
+    spans = [norm.to_original(s, e) for s, e in runs[1].groups]
+    assert [text[s:e] for s, e in spans] == ["13812345678", "13912345678"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_normalizes_with_valid_offsets(text: str) -> None:
+    norm = normalize(text)
+    n = len(norm.text)
+    for start in range(0, n, max(1, n // 7)):
+        for end in (start, min(n, start + 1), n):
+            s, e = norm.to_original(start, end)
+            assert 0 <= s <= e <= len(text)

@@ -25,3 +25,21 @@ def member(group):
 @pytest.fixture
 def outsider(db):
     return make_user("outsider", "路人")
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's chromium. On a laptop without it they are skipped with the
+    reason; on CI (HUZHU_REQUIRE_BROWSER=1) a missing browser fails the run instead."""
+    import os
+
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_items or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("HUZHU_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"browser tests need {CHROMIUM}: apt-get install -y chromium fonts-noto-cjk")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (apt-get install -y chromium fonts-noto-cjk)")
+    for item in browser_items:
+        item.add_marker(skip)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "huzhu.accounts",
     "huzhu.groups",
     "huzhu.aid",
+    "huzhu.notifications",
     "huzhu.chat",
     "huzhu.realtime",
     "huzhu.api",
@@ -110,7 +111,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "huzhu.sqlite3",
+            "NAME": str(DATA_DIR / "huzhu.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers and the task worker run beside one writer; IMMEDIATE avoids
                 # "database is locked" upgrades from read to write transactions.

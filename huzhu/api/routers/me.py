@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from huzhu.accounts.models import User
+
 router = Router()
 
 
@@ -17,4 +19,5 @@ class MeOut(Schema):
 @router.get("", response=MeOut, summary="当前用户 / The current user")
 def me(request: HttpRequest) -> MeOut:
     user = request.user
-    return MeOut(id=user.pk, username=user.username, display_name=user.display_name)  # type: ignore[union-attr]
+    assert isinstance(user, User)
+    return MeOut(id=user.pk, username=user.username, display_name=user.display_name)

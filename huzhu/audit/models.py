@@ -24,6 +24,11 @@ class AuditEventType(models.TextChoices):
     MEMBER_LEFT = "member.left", _("成员退出")
     MEMBER_REMOVED = "member.removed", _("移出成员")
     MEMBER_ROLE_CHANGED = "member.role_changed", _("变更成员角色")
+    AID_SETTINGS_CHANGED = "aid.settings_changed", _("修改互助规则")
+    AID_REQUEST_HELD = "aid_request.held", _("互助请求待审核")
+    AID_REQUEST_MODERATED = "aid_request.moderated", _("审核互助请求")
+    HELP_DISPUTED = "help.disputed", _("帮助被标记为未收到")
+    HELP_DISPUTE_RESOLVED = "help.dispute_resolved", _("处理帮助争议")
 
 
 class AuditEvent(models.Model):

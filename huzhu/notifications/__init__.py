@@ -1,0 +1,1 @@
+"""In-app notifications (the bell): any feature creates them through ``notification_create``."""

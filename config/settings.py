@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # API docs from local static files, so they work under the strict CSP
     "huzhu.core",
     "huzhu.audit",
     "huzhu.accounts",

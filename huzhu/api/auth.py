@@ -1,24 +1,31 @@
 """API authentication: the browser's session (with CSRF) or a personal API token (Bearer).
 
-Read-only tokens may only use safe methods.
+Read-only tokens may only use safe methods. A token request never touches the session, so its
+response sets no session or CSRF cookie.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
+from huzhu.accounts.models import ApiToken, User
 from huzhu.accounts.services import api_token_authenticate
-from huzhu.core.errors import Forbidden
+from huzhu.core.errors import Forbidden, NotAuthenticated
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class TokenAuth(HttpBearer):
-    openapi_description = "Personal API token: `Authorization: Bearer hz_…`"
+    openapi_description = (
+        "个人 API 令牌 / Personal API token: `Authorization: Bearer hz_…`. "
+        "只读令牌只能发 GET 请求 / read-only tokens may only GET."
+    )
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         api_token = api_token_authenticate(secret=token)
@@ -32,20 +39,49 @@ class TokenAuth(HttpBearer):
 
 
 class SessionAuth(APIKeyCookie):
-    """Django session cookie; unsafe methods need the CSRF token like any form post."""
+    """Django session cookie; unsafe methods need the CSRF token like any form post.
 
-    param_name = "sessionid"
-    openapi_description = "Browser session (send the X-CSRFToken header on writes)"
+    The CSRF check runs only once the session is known to belong to a signed-in user, so a bot
+    with a bad token gets "401 not authenticated", not a confusing CSRF error.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+    openapi_description = (
+        "浏览器会话 / Browser session cookie; 写操作需带 `X-CSRFToken` 头 / "
+        "send the `X-CSRFToken` header on writes."
+    )
 
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if not key:
+            return None
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
+        if user is None or not user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise Forbidden(
+                _("安全校验失败：请刷新页面后重试（写操作需要 CSRF 令牌）。"), code="csrf_failed"
+            )
+        return user
 
 
 token_auth = TokenAuth()
 session_auth = SessionAuth()
+
+
+def request_user(request: HttpRequest) -> User:
+    """The authenticated user of an API request (auth has already run, so never anonymous)."""
+    user = request.user
+    if not user.is_authenticated:  # only reachable for an endpoint declared with auth=None
+        raise NotAuthenticated(_("请先登录，或提供有效的 API 令牌。"))
+    return cast(User, user)
+
+
+def request_token(request: HttpRequest) -> ApiToken | None:
+    """The API token that authenticated the request, or None for a browser session."""
+    return getattr(request, "api_token", None)

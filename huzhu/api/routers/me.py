@@ -1,11 +1,10 @@
 """The current user."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from huzhu.accounts.models import User
+from huzhu.api.auth import request_user
+from huzhu.api.schemas import errors
 
 router = Router()
 
@@ -16,8 +15,12 @@ class MeOut(Schema):
     display_name: str
 
 
-@router.get("", response=MeOut, summary="当前用户 / The current user")
+@router.get(
+    "",
+    response={200: MeOut, **errors()},
+    summary="当前用户 / The current user",
+    description="Who the session or token belongs to.",
+)
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     return MeOut(id=user.pk, username=user.username, display_name=user.display_name)

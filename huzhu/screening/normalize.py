@@ -384,9 +384,16 @@ class DigitRun:
     end: int
 
 
-# Separators allowed inside a digit run: spaces, dashes, dots, junk symbols and brackets, at most
-# three in a row (a wider gap separates two numbers).
-_DIGIT_SEP = re.escape(SEPARATOR_CHARS + "()[]（）【】,，")
+# Separators allowed inside a digit run: spaces, dashes, dots, junk symbols, brackets and currency
+# signs, at most three in a row (a wider gap separates two numbers). Commas are not: they separate
+# list items.
+_CURRENCY = (
+    "".join(chr(cp) for cp in range(0x20, 0x3000) if unicodedata.category(chr(cp)) == "Sc")
+    + "￥￡￠＄"
+)
+# Currency signs count as separators only INSIDE a run (1$3$8…); one in front of a run still
+# marks a price for the PII stage.
+_DIGIT_SEP = re.escape(SEPARATOR_CHARS + "()[]（）【】@" + _CURRENCY)
 _DIGIT_GROUP_RE = re.compile(r"[0-9]+")
 _DIGIT_RUN_RE = re.compile(rf"[0-9]+(?:[{_DIGIT_SEP}]{{1,3}}[0-9]+)*")
 

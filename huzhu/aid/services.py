@@ -1,0 +1,949 @@
+"""Mutual-aid use cases: post a request, help, dispute, answer, accept, thank, close, expire,
+and the owner's fairness rules.
+
+Each service checks access and the group's rules, writes inside one transaction (ledger pairs and
+audit rows included) and sends notifications and enqueues tasks only after commit. Races on a
+request (the last group-buy slot, a double tap) are serialised by locking the request row.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from huzhu.aid import notifications as kinds
+from huzhu.aid.models import (
+    AidKind,
+    AidRequest,
+    AidStatus,
+    Answer,
+    DisputeStatus,
+    Help,
+    HelpDispute,
+    HelpStatus,
+    LedgerEntry,
+    LedgerReason,
+    Platform,
+    Publication,
+    QuestionCategory,
+)
+from huzhu.aid.rules import CONFIG_KEY, RULE_LIMITS, AidRules, aid_rules_get
+from huzhu.aid.share_text import ParsedShare, share_text_parse
+from huzhu.audit.models import AuditEventType
+from huzhu.audit.services import audit_record
+from huzhu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from huzhu.groups.models import Group, Membership, MembershipStatus, Role
+from huzhu.notifications.services import notification_create, notification_create_many
+
+if TYPE_CHECKING:
+    from huzhu.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+TITLE_MAX = 100
+BODY_MAX = 2000
+ANSWER_MAX = 5000
+KEY_MAX = 64
+SHOPPING_PLATFORMS = {p.value for p in Platform if p != Platform.OTHER}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _member(*, user: User, group: Group | int) -> Membership:
+    gid = group.pk if isinstance(group, Group) else group
+    membership = (
+        Membership.objects.select_related("group")
+        .filter(group_id=gid, user_id=user.pk, status=MembershipStatus.ACTIVE)
+        .first()
+    )
+    if membership is None:
+        raise NotFound(_("没有找到这个群，或你不是群成员。"))
+    return membership
+
+
+def _require_speaking(membership: Membership) -> None:
+    if membership.is_muted:
+        raise Forbidden(_("你在本群被禁言，暂时不能发布或回答。"), code="muted")
+
+
+def _day_start() -> datetime:
+    """Midnight today in the site's time zone: daily caps reset when a member's day does."""
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _key(idempotency_key: str) -> str:
+    key = (idempotency_key or "").strip()
+    if len(key) > KEY_MAX:
+        raise InvalidInput(_("幂等键最长 64 个字符。"), code="invalid_idempotency_key")
+    return key
+
+
+def _on_commit(fn: Any) -> None:
+    transaction.on_commit(fn)
+
+
+def _schedule_expiry(request: AidRequest) -> None:
+    if request.deadline is None:
+        return
+    from huzhu.aid.tasks import aid_request_expire_task
+
+    deadline = request.deadline
+    request_id = request.pk
+
+    def enqueue() -> None:
+        try:
+            aid_request_expire_task.using(run_after=deadline).enqueue(request_id)
+        except Exception:  # lazy expiry on read still covers a failed enqueue
+            logger.exception("could not schedule expiry of aid request %s", request_id)
+
+    _on_commit(enqueue)
+
+
+def _notify(**kwargs: Any) -> None:
+    """Create a notification after commit, so a rolled-back write notifies nobody."""
+    _on_commit(lambda: notification_create(**kwargs))
+
+
+def _ledger_pair(
+    *,
+    group: Group | int,
+    gainer_id: int,
+    payer_id: int,
+    amount: int,
+    reason: str,
+    request: AidRequest | None,
+) -> None:
+    """Move ``amount`` 互助值 from payer to gainer: two entries summing to zero."""
+    gid = group.pk if isinstance(group, Group) else group
+    now = timezone.now()
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                group_id=gid,
+                member_id=gainer_id,
+                counterpart_id=payer_id,
+                request=request,
+                amount=amount,
+                reason=reason,
+                created_at=now,
+            ),
+            LedgerEntry(
+                group_id=gid,
+                member_id=payer_id,
+                counterpart_id=gainer_id,
+                request=request,
+                amount=-amount,
+                reason=reason,
+                created_at=now,
+            ),
+        ]
+    )
+
+
+def _params(request: AidRequest) -> dict[str, Any]:
+    return {"title": request.title, "request_id": request.pk}
+
+
+def _url(request: AidRequest) -> str:
+    return f"/groups/{request.group_id}/aid/{request.pk}/"
+
+
+# --- screening --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Screened:
+    action: str
+    text: str
+    reason: str
+    clean_links: list[str]
+
+
+def _screen(*, text: str, author: User, group: Group, kind: str) -> Screened:
+    from huzhu.core.gate import content_screen
+
+    verdict = content_screen(text=text, author=author, group=group, kind=kind)
+    return Screened(
+        action=verdict.action,
+        text=verdict.text,
+        reason=verdict.reason_zh,
+        clean_links=list(verdict.clean_links),
+    )
+
+
+def _refuse_blocked(screened: Screened) -> None:
+    if screened.action == "block":
+        raise InvalidInput(
+            _("内容未通过审核：%(reason)s")
+            % {"reason": screened.reason or _("包含不允许发布的内容")},
+            code="screening_blocked",
+        )
+
+
+# --- fairness rules ---------------------------------------------------------------------------
+
+
+def helps_given_count(*, user: User, group: Group | int) -> int:
+    """Helps and accepted answers this member has given in the group (what 先帮后发 counts)."""
+    gid = group.pk if isinstance(group, Group) else group
+    helps = Help.objects.filter(group_id=gid, helper=user, status=HelpStatus.OK).count()
+    answers = Answer.objects.filter(request__group_id=gid, author=user, accepted=True).count()
+    return helps + answers
+
+
+def aid_post_allowance(*, user: User, group: Group) -> str | None:
+    """Why ``user`` may not post a new request right now (the Chinese explanation), or None."""
+    rules = aid_rules_get(group=group)
+    if rules.help_before_post:
+        given = helps_given_count(user=user, group=group)
+        # 先帮后发: before each new request the member must have given N helps since their
+        # previous one; for a member's first request the count starts at zero.
+        since = (
+            AidRequest.objects.filter(group=group, requester=user)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if since is not None:
+            given = (
+                Help.objects.filter(
+                    group=group, helper=user, status=HelpStatus.OK, created_at__gt=since
+                ).count()
+                + Answer.objects.filter(
+                    request__group=group, author=user, accepted=True, accepted_at__gt=since
+                ).count()
+            )
+        missing = rules.help_before_post - given
+        if missing > 0:
+            return ngettext(
+                "本群实行先帮后发：再帮助 %(n)d 位群友后即可发布",
+                "本群实行先帮后发：再帮助 %(n)d 位群友后即可发布",
+                missing,
+            ) % {"n": missing}
+    if rules.max_open_requests:
+        open_count = (
+            AidRequest.objects.filter(group=group, requester=user, status=AidStatus.OPEN)
+            .filter(Q(deadline__isnull=True) | Q(deadline__gt=timezone.now()))
+            .count()
+        )
+        if open_count >= rules.max_open_requests:
+            return _(
+                "本群每人最多同时有 %(max)d 个进行中的请求，请等现有请求完成或关闭后再发布"
+            ) % {"max": rules.max_open_requests}
+    if rules.max_requests_per_day:
+        today = AidRequest.objects.filter(
+            group=group, requester=user, created_at__gte=_day_start()
+        ).count()
+        if today >= rules.max_requests_per_day:
+            return _("本群每人每天最多发布 %(max)d 个请求，明天再来吧") % {
+                "max": rules.max_requests_per_day
+            }
+    return None
+
+
+@transaction.atomic
+def aid_rules_update(*, actor: User, group: Group, **changes: int) -> AidRules:
+    """The owner changes the group's fairness rules; each change is audited."""
+    membership = _member(user=actor, group=group)
+    if not membership.is_owner:
+        raise Forbidden(_("只有群主可以修改互助规则。"))
+    clean: dict[str, int] = {}
+    for key, value in changes.items():
+        if key not in RULE_LIMITS:
+            raise InvalidInput(_("未知的规则：%(key)s") % {"key": key}, code="invalid_rule")
+        low, high = RULE_LIMITS[key]
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(_("规则的值必须是整数。"), code="invalid_rule") from None
+        if not low <= number <= high:
+            raise InvalidInput(
+                _("%(key)s 须在 %(low)d 到 %(high)d 之间。")
+                % {"key": key, "low": low, "high": high},
+                code="invalid_rule",
+            )
+        clean[key] = number
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    before = aid_rules_get(group=locked)
+    after = AidRules(**{**before.as_dict(), **clean})
+    diff = {
+        k: [before.as_dict()[k], v] for k, v in after.as_dict().items() if before.as_dict()[k] != v
+    }
+    if diff:
+        config = dict(locked.config or {})
+        config[CONFIG_KEY] = after.as_dict()
+        locked.config = config
+        locked.save(update_fields=["config"])
+        group.config = config
+        audit_record(
+            event_type=AuditEventType.AID_SETTINGS_CHANGED,
+            actor=actor,
+            group=locked,
+            target=locked,
+            extra={"changes": diff},
+        )
+    return after
+
+
+# --- posting ----------------------------------------------------------------------------------
+
+
+def share_text_preview(*, text: str) -> ParsedShare:
+    """What the post form shows while the member pastes (no writes, no screening)."""
+    return share_text_parse(text[:BODY_MAX])
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("人数必须是整数。"), code="invalid_number") from None
+
+
+def _price(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        price = Decimal(str(value))
+    except InvalidOperation:
+        raise InvalidInput(_("价格格式不正确。"), code="invalid_price") from None
+    if price < 0 or price >= Decimal("100000000"):
+        raise InvalidInput(_("价格格式不正确。"), code="invalid_price")
+    return price.quantize(Decimal("0.01"))
+
+
+def open_same_goods(
+    *, group: Group, platform: str, goods_id: str, clean_link: str
+) -> AidRequest | None:
+    """An open, published request in ``group`` for the same goods (by goods id, else by link)."""
+    qs = AidRequest.objects.filter(
+        group=group,
+        status=AidStatus.OPEN,
+        publication=Publication.PUBLISHED,
+        kind__in=[AidKind.GROUPBUY, AidKind.BOOST],
+    ).filter(Q(deadline__isnull=True) | Q(deadline__gt=timezone.now()))
+    if goods_id:
+        return qs.filter(platform=platform, goods_id=goods_id).order_by("deadline").first()
+    if clean_link:
+        return qs.filter(clean_link=clean_link).order_by("deadline").first()
+    return None
+
+
+def aid_request_post(
+    *,
+    actor: User,
+    group: Group,
+    kind: str,
+    text: str = "",
+    title: str = "",
+    body: str = "",
+    link: str = "",
+    price: Any = None,
+    size: Any = None,
+    needed: Any = None,
+    category: str = "",
+    idempotency_key: str = "",
+) -> AidRequest:
+    """Publish a group-buy, boost or question.
+
+    For a group-buy or boost ``text`` may be a whole pasted share text: fields left empty are
+    filled from it. The same goods already open in the group raises Conflict with
+    ``code="same_goods_open"`` and ``existing_id`` so the page can offer "join that one instead".
+    """
+    key = _key(idempotency_key)
+    if key:
+        existing = AidRequest.objects.filter(requester=actor, idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    membership = _member(user=actor, group=group)
+    _require_speaking(membership)
+    group = membership.group
+    if kind not in AidKind.values:
+        raise InvalidInput(_("请选择拼团、助力或求助。"), code="invalid_kind")
+
+    fields: dict[str, Any] = {}
+    title = " ".join((title or "").split())
+    body = (body or "").strip()
+    if kind == AidKind.QUESTION:
+        if category not in QuestionCategory.values:
+            raise InvalidInput(
+                _("请选择求助分类：学习、工作、生活、购物或其他。"), code="invalid_category"
+            )
+        if not title:
+            raise InvalidInput(_("请填写求助标题。"), code="invalid_title")
+        fields["category"] = category
+        screened_source = f"{title}\n{body}"
+    else:
+        parsed = share_text_parse(f"{text}\n{link}" if link else text) if (text or link) else None
+        if parsed is None or not parsed.link:
+            raise InvalidInput(_("请粘贴拼团或助力的分享口令或链接。"), code="missing_link")
+        if parsed.platform not in SHOPPING_PLATFORMS:
+            raise InvalidInput(
+                _("只能发布拼多多、淘宝、天猫、京东、美团等购物平台的链接。"),
+                code="link_not_shopping",
+            )
+        title = (
+            title
+            or parsed.title
+            or _("%(platform)s 商品") % {"platform": Platform(parsed.platform).label}
+        )
+        fields.update(
+            platform=parsed.platform,
+            goods_id=parsed.goods_id,
+            clean_link=parsed.clean_link,
+            price=_price(price) if price not in (None, "") else parsed.price,
+        )
+        if kind == AidKind.GROUPBUY:
+            size_value = _int_or_none(size) or parsed.size or 2
+            if not 2 <= size_value <= 10:
+                raise InvalidInput(_("拼团人数须在 2 到 10 人之间。"), code="invalid_size")
+            fields["size"] = size_value
+        else:
+            needed_value = _int_or_none(needed) or parsed.needed or 1
+            if not 1 <= needed_value <= 100:
+                raise InvalidInput(_("助力次数须在 1 到 100 之间。"), code="invalid_needed")
+            fields["needed"] = needed_value
+        # The engine sees the link as pasted: its link stage judges the domain and returns the
+        # clean link (sharer and tracking parameters stripped).
+        screened_source = f"{title}\n{body}\n{parsed.link}"
+    if len(title) > TITLE_MAX:
+        raise InvalidInput(_("标题最多 100 个字符。"), code="invalid_title")
+    if len(body) > BODY_MAX:
+        raise InvalidInput(_("说明最多 2000 个字符。"), code="invalid_body")
+
+    refusal = aid_post_allowance(user=actor, group=group)
+    if refusal:
+        raise Forbidden(refusal, code="fairness_rule")
+
+    if kind != AidKind.QUESTION:
+        same = open_same_goods(
+            group=group,
+            platform=fields["platform"],
+            goods_id=fields["goods_id"],
+            clean_link=fields["clean_link"],
+        )
+        if same is not None:
+            raise Conflict(
+                _("群里已有同款商品正在进行：「%(title)s」，直接加入那一个吧。")
+                % {"title": same.title},
+                code="same_goods_open",
+                existing_id=same.pk,
+            )
+
+    screened = _screen(text=screened_source, author=actor, group=group, kind=f"aid_{kind}")
+    _refuse_blocked(screened)
+    if screened.action == "redact":
+        lines = screened.text.split("\n")
+        title = lines[0][:TITLE_MAX] or title
+        body = "\n".join(lines[1:-1] if kind != AidKind.QUESTION else lines[1:]).strip()
+    if kind != AidKind.QUESTION and screened.clean_links:
+        fields["clean_link"] = screened.clean_links[-1]
+    publication = Publication.HELD if screened.action == "hold" else Publication.PUBLISHED
+    rules = aid_rules_get(group=group)
+    now = timezone.now()
+    deadline = (
+        now + timedelta(hours=rules.groupbuy_window_hours) if kind != AidKind.QUESTION else None
+    )
+    try:
+        with transaction.atomic():
+            request = AidRequest.objects.create(
+                group=group,
+                requester=actor,
+                kind=kind,
+                title=title,
+                body=body,
+                deadline=deadline,
+                screening_action=screened.action,
+                screening_reason=screened.reason[:300],
+                publication=publication,
+                idempotency_key=key,
+                created_at=now,
+                **fields,
+            )
+            if publication == Publication.HELD:
+                audit_record(
+                    event_type=AuditEventType.AID_REQUEST_HELD,
+                    actor=actor,
+                    group=group,
+                    target=request,
+                    extra={"reason": screened.reason, "kind": kind},
+                )
+                admins = [
+                    m.user
+                    for m in group.memberships.filter(
+                        status=MembershipStatus.ACTIVE, role__in=[Role.OWNER, Role.ADMIN]
+                    ).select_related("user")
+                ]
+                params = _params(request)
+                _on_commit(
+                    lambda: notification_create_many(
+                        users=admins,
+                        kind=kinds.REQUEST_HELD,
+                        group=group,
+                        actor=actor,
+                        params=params,
+                        url=_url(request),
+                    )
+                )
+            _schedule_expiry(request)
+    except IntegrityError:
+        # A concurrent retry with the same idempotency key won the insert.
+        if key:
+            existing = AidRequest.objects.filter(requester=actor, idempotency_key=key).first()
+            if existing is not None:
+                return existing
+        raise
+    return request
+
+
+# --- helping ----------------------------------------------------------------------------------
+
+
+def _finish(request: AidRequest, status: str) -> None:
+    request.status = status
+    request.finished_at = timezone.now()
+
+
+@transaction.atomic
+def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Help:
+    """Record one help (我已参团 / 已助力) on a group-buy or boost.
+
+    The request row is locked, so of two members taking the last group-buy slot at once exactly
+    one succeeds; the other is told it is full. A retry or double tap returns the first help.
+    """
+    key = _key(idempotency_key)
+    request = (
+        AidRequest.objects.select_for_update()
+        .select_related("group", "requester")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        raise NotFound(_("没有找到这个请求。"))
+    membership = _member(user=actor, group=request.group_id)
+    existing = Help.objects.filter(request=request, helper=actor).first()
+    if existing is not None:
+        # One help per helper per request: a repeat is the same help, whatever key it carries.
+        return existing
+    if request.publication != Publication.PUBLISHED:
+        raise NotFound(_("没有找到这个请求。"))
+    if request.requester_id == actor.pk:
+        raise Forbidden(_("不能帮助自己发布的请求。"), code="own_request")
+    if request.kind == AidKind.QUESTION:
+        raise InvalidInput(_("求助请直接回答。"), code="question_needs_answer")
+    _require_speaking(membership)
+    if request.status == AidStatus.OPEN and request.deadline and request.deadline <= timezone.now():
+        # Overdue but not yet swept: refuse without writing (this transaction is about to roll
+        # back); the expiry task or the next read marks it failed.
+        raise Conflict(_("这个请求已经过期了。"), code="request_expired")
+    if request.status != AidStatus.OPEN:
+        if request.status == AidStatus.COMPLETED and request.kind == AidKind.GROUPBUY:
+            raise Conflict(_("这个拼团已经满员了。"), code="groupbuy_full")
+        if request.status == AidStatus.COMPLETED:
+            raise Conflict(_("这个助力已经完成了，谢谢你！"), code="request_completed")
+        if request.status == AidStatus.FAILED:
+            raise Conflict(_("这个请求已经过期了。"), code="request_expired")
+        raise Conflict(_("这个请求已经关闭了。"), code="request_closed")
+    rules = aid_rules_get(group=request.group)
+    if rules.max_helps_per_day:
+        today = Help.objects.filter(
+            group_id=request.group_id, helper=actor, created_at__gte=_day_start()
+        ).count()
+        if today >= rules.max_helps_per_day:
+            raise Forbidden(
+                _("本群每人每天最多帮助 %(max)d 次，今天已经够啦，明天再来吧。")
+                % {"max": rules.max_helps_per_day},
+                code="help_daily_cap",
+            )
+    help_ = Help.objects.create(
+        request=request, group_id=request.group_id, helper=actor, idempotency_key=key
+    )
+    request.helps_count += 1
+    target = request.target or 0
+    completed = request.helps_count >= target
+    update = ["helps_count"]
+    if completed:
+        _finish(request, AidStatus.COMPLETED)
+        update += ["status", "finished_at"]
+    request.save(update_fields=update)
+    _ledger_pair(
+        group=request.group_id,
+        gainer_id=actor.pk,
+        payer_id=request.requester_id,
+        amount=1,
+        reason=LedgerReason.HELP,
+        request=request,
+    )
+    params, url = _params(request), _url(request)
+    _notify(
+        user=request.requester,
+        kind=kinds.HELP_RECEIVED,
+        group=request.group,
+        actor=actor,
+        params=params,
+        url=url,
+    )
+    if completed:
+        _notify(
+            user=request.requester,
+            kind=kinds.REQUEST_COMPLETED,
+            group=request.group,
+            params=params,
+            url=url,
+        )
+        if request.kind == AidKind.GROUPBUY:
+            helpers = [h.helper for h in request.helps.select_related("helper")]
+            group = request.group
+            _on_commit(
+                lambda: notification_create_many(
+                    users=helpers,
+                    kind=kinds.GROUPBUY_JOINED_COMPLETED,
+                    group=group,
+                    params=params,
+                    url=url,
+                )
+            )
+    return help_
+
+
+@transaction.atomic
+def help_dispute(*, actor: User, help_id: int, reason: str = "") -> HelpDispute:
+    """The requester says a claimed help never arrived: the moderators get a dispute to decide."""
+    help_ = (
+        Help.objects.select_for_update()
+        .select_related("request", "group")
+        .filter(pk=help_id)
+        .first()
+    )
+    if help_ is None or help_.request.requester_id != actor.pk:
+        raise NotFound(_("没有找到这次帮助。"))
+    _member(user=actor, group=help_.group_id)
+    if help_.status != HelpStatus.OK:
+        raise Conflict(_("这次帮助已经在处理中了。"), code="already_disputed")
+    help_.status = HelpStatus.DISPUTED
+    help_.save(update_fields=["status"])
+    dispute = HelpDispute.objects.create(
+        help=help_, group_id=help_.group_id, reporter=actor, reason=reason.strip()[:300]
+    )
+    audit_record(
+        event_type=AuditEventType.HELP_DISPUTED,
+        actor=actor,
+        group=help_.group,
+        target_user=help_.helper,
+        target=dispute,
+        extra={"request_id": help_.request_id, "help_id": help_.pk, "reason": dispute.reason},
+    )
+    moderators = [
+        m.user
+        for m in help_.group.memberships.filter(
+            status=MembershipStatus.ACTIVE, role__in=[Role.OWNER, Role.ADMIN]
+        ).select_related("user")
+    ]
+    params, url, group = _params(help_.request), _url(help_.request), help_.group
+    _on_commit(
+        lambda: notification_create_many(
+            users=moderators,
+            kind=kinds.HELP_DISPUTED,
+            group=group,
+            actor=actor,
+            params=params,
+            url=url,
+        )
+    )
+    return dispute
+
+
+@transaction.atomic
+def help_dispute_resolve(*, actor: User, dispute_id: int, upheld: bool) -> HelpDispute:
+    """A moderator decides. Upheld: the help is revoked and a reversing ledger pair is written."""
+    dispute = (
+        HelpDispute.objects.select_for_update()
+        .select_related("help", "help__request")
+        .filter(pk=dispute_id)
+        .first()
+    )
+    if dispute is None:
+        raise NotFound(_("没有找到这个争议。"))
+    membership = _member(user=actor, group=dispute.group_id)
+    if not membership.is_admin:
+        raise Forbidden(_("只有群主和管理员可以处理争议。"))
+    if dispute.status != DisputeStatus.OPEN:
+        raise Conflict(_("这个争议已经处理过了。"), code="dispute_resolved")
+    request = AidRequest.objects.select_for_update().get(pk=dispute.help.request_id)
+    help_ = dispute.help
+    if upheld:
+        help_.status = HelpStatus.REVOKED
+        request.helps_count = max(request.helps_count - 1, 0)
+        if (
+            request.status == AidStatus.COMPLETED
+            and request.deadline
+            and request.deadline > timezone.now()
+        ):
+            request.status = AidStatus.OPEN
+            request.finished_at = None
+        request.save(update_fields=["helps_count", "status", "finished_at"])
+        _ledger_pair(
+            group=dispute.group_id,
+            gainer_id=request.requester_id,
+            payer_id=help_.helper_id,
+            amount=1,
+            reason=LedgerReason.DISPUTE_UPHELD,
+            request=request,
+        )
+    else:
+        help_.status = HelpStatus.OK
+    help_.save(update_fields=["status"])
+    dispute.status = DisputeStatus.UPHELD if upheld else DisputeStatus.REJECTED
+    dispute.resolved_by = actor
+    dispute.resolved_at = timezone.now()
+    dispute.save(update_fields=["status", "resolved_by", "resolved_at"])
+    audit_record(
+        event_type=AuditEventType.HELP_DISPUTE_RESOLVED,
+        actor=actor,
+        group=membership.group,
+        target_user=help_.helper,
+        target=dispute,
+        extra={"upheld": upheld, "request_id": request.pk},
+    )
+    _notify(
+        user=dispute.reporter,
+        kind=kinds.DISPUTE_RESOLVED,
+        group=membership.group,
+        actor=actor,
+        params=_params(request),
+        url=_url(request),
+    )
+    return dispute
+
+
+# --- questions --------------------------------------------------------------------------------
+
+
+def answer_post(*, actor: User, request_id: int, body: str, idempotency_key: str = "") -> Answer:
+    key = _key(idempotency_key)
+    if key:
+        existing = Answer.objects.filter(author=actor, idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    request = AidRequest.objects.select_related("group").filter(pk=request_id).first()
+    if request is None:
+        raise NotFound(_("没有找到这个请求。"))
+    membership = _member(user=actor, group=request.group_id)
+    if request.kind != AidKind.QUESTION or request.publication != Publication.PUBLISHED:
+        raise NotFound(_("没有找到这个求助。"))
+    _require_speaking(membership)
+    if request.requester_id == actor.pk:
+        raise Forbidden(_("不能回答自己的求助，可以修改求助内容补充说明。"), code="own_request")
+    if request.status != AidStatus.OPEN:
+        raise Conflict(_("这个求助已经结束了。"), code="request_closed")
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput(_("请填写回答内容。"), code="invalid_body")
+    if len(body) > ANSWER_MAX:
+        raise InvalidInput(_("回答最多 5000 个字符。"), code="invalid_body")
+    screened = _screen(text=body, author=actor, group=request.group, kind="aid_answer")
+    _refuse_blocked(screened)
+    with transaction.atomic():
+        answer = Answer.objects.create(
+            request=request,
+            author=actor,
+            body=screened.text if screened.action == "redact" else body,
+            screening_action=screened.action,
+            publication=Publication.HELD if screened.action == "hold" else Publication.PUBLISHED,
+            idempotency_key=key,
+        )
+        if answer.publication == Publication.PUBLISHED:
+            _notify(
+                user=request.requester,
+                kind=kinds.ANSWER_RECEIVED,
+                group=request.group,
+                actor=actor,
+                params=_params(request),
+                url=_url(request),
+            )
+    return answer
+
+
+@transaction.atomic
+def answer_accept(*, actor: User, answer_id: int) -> Answer:
+    """The asker accepts one answer: the question is resolved and the author earns the weight."""
+    answer = Answer.objects.select_related("request").filter(pk=answer_id).first()
+    if answer is None or answer.request.requester_id != actor.pk:
+        raise NotFound(_("没有找到这个回答。"))
+    request = (
+        AidRequest.objects.select_for_update().select_related("group").get(pk=answer.request_id)
+    )
+    _member(user=actor, group=request.group_id)
+    if answer.publication != Publication.PUBLISHED:
+        raise NotFound(_("没有找到这个回答。"))
+    if request.status != AidStatus.OPEN:
+        raise Conflict(_("这个求助已经结束了。"), code="request_closed")
+    weight = aid_rules_get(group=request.group).answer_weight
+    answer.accepted = True
+    answer.accepted_at = timezone.now()
+    answer.save(update_fields=["accepted", "accepted_at"])
+    _finish(request, AidStatus.RESOLVED)
+    request.helps_count = 1
+    request.save(update_fields=["status", "finished_at", "helps_count"])
+    _ledger_pair(
+        group=request.group_id,
+        gainer_id=answer.author_id,
+        payer_id=actor.pk,
+        amount=weight,
+        reason=LedgerReason.ANSWER_ACCEPTED,
+        request=request,
+    )
+    _notify(
+        user=answer.author,
+        kind=kinds.ANSWER_ACCEPTED,
+        group=request.group,
+        actor=actor,
+        params=_params(request),
+        url=_url(request),
+    )
+    return answer
+
+
+@transaction.atomic
+def request_thank(*, actor: User, request_id: int, helper_id: int) -> int:
+    """The requester thanks one helper (their helps and answers on this request). Idempotent."""
+    request = AidRequest.objects.select_related("group").filter(pk=request_id).first()
+    if request is None or request.requester_id != actor.pk:
+        raise NotFound(_("没有找到这个请求。"))
+    _member(user=actor, group=request.group_id)
+    now = timezone.now()
+    thanked = Help.objects.filter(
+        request=request, helper_id=helper_id, thanked_at__isnull=True
+    ).update(thanked_at=now) + Answer.objects.filter(
+        request=request, author_id=helper_id, thanked_at__isnull=True
+    ).update(thanked_at=now)
+    if thanked:
+        helper = (
+            Membership.objects.select_related("user")
+            .get(group_id=request.group_id, user_id=helper_id)
+            .user
+        )
+        _notify(
+            user=helper,
+            kind=kinds.THANKED,
+            group=request.group,
+            actor=actor,
+            params=_params(request),
+            url=_url(request),
+        )
+    elif not (
+        Help.objects.filter(request=request, helper_id=helper_id).exists()
+        or Answer.objects.filter(request=request, author_id=helper_id).exists()
+    ):
+        raise InvalidInput(_("这位群友没有帮助过这个请求。"), code="not_a_helper")
+    return thanked
+
+
+@transaction.atomic
+def request_close(*, actor: User, request_id: int) -> AidRequest:
+    """The requester (or a moderator) closes an open request; no ledger change."""
+    request = (
+        AidRequest.objects.select_for_update().select_related("group").filter(pk=request_id).first()
+    )
+    if request is None:
+        raise NotFound(_("没有找到这个请求。"))
+    membership = _member(user=actor, group=request.group_id)
+    if request.requester_id != actor.pk and not membership.is_admin:
+        raise NotFound(_("没有找到这个请求。"))
+    if request.status != AidStatus.OPEN:
+        raise Conflict(_("这个请求已经结束了。"), code="request_closed")
+    _finish(request, AidStatus.CLOSED)
+    request.save(update_fields=["status", "finished_at"])
+    if request.requester_id != actor.pk:
+        audit_record(
+            event_type=AuditEventType.AID_REQUEST_MODERATED,
+            actor=actor,
+            group=request.group,
+            target_user=request.requester,
+            target=request,
+            extra={"action": "close"},
+        )
+    return request
+
+
+@transaction.atomic
+def aid_request_moderate(*, actor: User, request_id: int, approve: bool) -> AidRequest:
+    """A moderator publishes or rejects a request the screening held."""
+    request = (
+        AidRequest.objects.select_for_update().select_related("group").filter(pk=request_id).first()
+    )
+    if request is None:
+        raise NotFound(_("没有找到这个请求。"))
+    membership = _member(user=actor, group=request.group_id)
+    if not membership.is_admin:
+        raise Forbidden(_("只有群主和管理员可以审核。"))
+    if request.publication != Publication.HELD:
+        raise Conflict(_("这个请求不在待审核状态。"), code="not_held")
+    request.publication = Publication.PUBLISHED if approve else Publication.REJECTED
+    request.save(update_fields=["publication"])
+    audit_record(
+        event_type=AuditEventType.AID_REQUEST_MODERATED,
+        actor=actor,
+        group=request.group,
+        target_user=request.requester,
+        target=request,
+        extra={"action": "approve" if approve else "reject"},
+    )
+    return request
+
+
+# --- expiry -----------------------------------------------------------------------------------
+
+
+def _expire_locked(request: AidRequest) -> None:
+    """Mark a locked, open, overdue request failed and notify (after commit)."""
+    _finish(request, AidStatus.FAILED)
+    request.save(update_fields=["status", "finished_at"])
+    params, url = _params(request), _url(request)
+    recipients = [request.requester] + [
+        h.helper for h in request.helps.filter(status=HelpStatus.OK).select_related("helper")
+    ]
+    group = request.group
+    _on_commit(
+        lambda: notification_create_many(
+            users=recipients, kind=kinds.REQUEST_EXPIRED, group=group, params=params, url=url
+        )
+    )
+
+
+@transaction.atomic
+def aid_request_expire(*, request_id: int) -> bool:
+    """Fail the request if it is still open at its deadline. Idempotent; True if it expired now."""
+    request = (
+        AidRequest.objects.select_for_update()
+        .select_related("group", "requester")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or request.status != AidStatus.OPEN or request.deadline is None:
+        return False
+    if request.deadline > timezone.now():
+        return False
+    _expire_locked(request)
+    return True
+
+
+def aid_requests_expire_due(*, group: Group | None = None, limit: int = 200) -> int:
+    """Expire overdue open requests now (lazy expiry on read; also a sweep for late workers)."""
+    due = AidRequest.objects.filter(status=AidStatus.OPEN, deadline__lte=timezone.now())
+    if group is not None:
+        due = due.filter(group=group)
+    ids = list(due.values_list("pk", flat=True)[:limit])
+    return sum(1 for pk in ids if aid_request_expire(request_id=pk))

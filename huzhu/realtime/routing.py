@@ -1,7 +1,13 @@
-"""WebSocket URL routes (filled in by the realtime chat work)."""
+"""WebSocket URL routes: one socket per browser at ``/ws/``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from django.urls import path
+
+from huzhu.realtime.consumers import RealtimeConsumer
+
+websocket_urlpatterns: list[Any] = [
+    path("ws/", RealtimeConsumer.as_asgi()),
+]

@@ -1,0 +1,460 @@
+"""Chat use cases: send, edit and delete a message; the group's chat settings.
+
+Each write checks the member's access and limits, screens the text, writes inside one transaction
+(taking the group's next sequence number under a row lock) and publishes the realtime event after
+commit. A database outage surfaces as a retryable error (code ``retry``, HTTP 503); the client
+resends with the same idempotency key, and the key makes sure the message lands once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from huzhu.chat import limits
+from huzhu.chat.models import ChatCounter, Message, MessageRevision, MessageStatus
+from huzhu.chat.selectors import message_as_dict
+from huzhu.core.errors import Conflict, Forbidden, HuzhuError, InvalidInput, NotFound, RateLimited
+from huzhu.groups.models import Membership, MembershipStatus
+from huzhu.realtime.events import Audience, MessageCreated, MessageDeleted, MessageEdited
+from huzhu.realtime.publish import event_publish_on_commit
+
+if TYPE_CHECKING:
+    from huzhu.accounts.models import User
+    from huzhu.groups.models import Group
+    from huzhu.screening.types import Verdict
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+MAX_CLIENT_KEY_CHARS = 64
+MENTION_KIND = "chat.mention"
+_MENTION_RE = re.compile(r"@([^\s@，。,!！?？:：;；、]{1,40})")
+
+# How the sender is told what was hidden from a redacted message.
+_PII_LABELS = {
+    "phone": N_("手机号"),
+    "landline": N_("电话号码"),
+    "id_card": N_("身份证号"),
+    "bank_card": N_("银行卡号"),
+    "email": N_("邮箱"),
+    "qq": N_("QQ 号"),
+    "wechat": N_("微信号"),
+    "address": N_("地址"),
+    "plate": N_("车牌号"),
+    "passport": N_("护照号"),
+}
+
+
+class RetryLater(HuzhuError):
+    """The database is unavailable: nothing was saved; resend with the same idempotency key."""
+
+    status = 503
+    code = "retry"
+
+
+class MessageBlocked(HuzhuError):
+    """Screening refused the text; nothing was published (the client keeps it in the composer)."""
+
+    status = 422
+    code = "blocked"
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _retryable_db(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn "database unreachable" into a clear retryable error instead of a 500."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning("chat: database unavailable in %s: %s", fn.__name__, exc)
+            # A broken connection must not be reused by the next request in this thread.
+            if not connection.in_atomic_block:
+                with contextlib.suppress(Exception):  # the connection is already broken
+                    connection.close()
+            raise RetryLater(_("服务器暂时无法保存消息，请稍后重试（内容不会丢失）。")) from exc
+
+    return wrapper
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    message: Message
+    created: bool  # False: an earlier send with the same key already stored it
+    notice: str = ""  # shown to the sender only, e.g. "手机号已隐藏"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "message": message_as_dict(self.message),
+            "created": self.created,
+            "notice": self.notice,
+        }
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _screen(*, text: str, author: User, group: Group) -> Verdict:
+    # Imported here: the gate loads the screening engine and its word lists.
+    from huzhu.core.gate import content_screen
+
+    return content_screen(text=text, author=author, group=group, kind="message")
+
+
+def _active_membership(*, user: User, group: Group) -> Membership:
+    membership = Membership.objects.filter(
+        group=group, user_id=user.pk, status=MembershipStatus.ACTIVE
+    ).first()
+    if membership is None:
+        raise NotFound(_("没有找到这个群，或你不是群成员。"))
+    return membership
+
+
+def _next_seq(*, group_id: int) -> int:
+    """Take the group's next sequence number; the row stays locked until commit.
+
+    One ``UPDATE … RETURNING`` on PostgreSQL and SQLite (3.35+): concurrent senders queue on the
+    row lock (SQLite: on the write lock), so numbers are unique and commit in order.
+    """
+    table = ChatCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1 WHERE group_id = %s RETURNING last_seq",  # noqa: S608
+            [group_id],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    ChatCounter.objects.get_or_create(group_id=group_id)
+    return _next_seq(group_id=group_id)
+
+
+def _text_clean(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("消息不能为空。"), code="empty")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(
+            _("消息太长了，最多 %(n)d 个字。") % {"n": MAX_MESSAGE_CHARS}, code="too_long"
+        )
+    return text
+
+
+def _redaction_notice(verdict: Verdict) -> str:
+    labels: list[str] = []
+    for finding in verdict.findings:
+        if finding.kind == "pii":
+            label = _PII_LABELS.get(finding.category, N_("个人信息"))
+            if label not in labels:
+                labels.append(label)
+    if not labels:
+        return verdict.reason_zh or _("部分内容已隐藏")
+    return _("%(what)s已隐藏") % {"what": "、".join(_(label) for label in labels)}
+
+
+def _moderation_audience(message: Message) -> Audience:
+    if message.status == MessageStatus.HELD:
+        return Audience(moderators_only=True, user_ids=(message.sender_id,))
+    return Audience()
+
+
+def _mentioned_members(*, group: Group, text: str, sender: User) -> list[User]:
+    names = set(_MENTION_RE.findall(text))
+    if not names:
+        return []
+    from django.db.models import Q
+
+    rows = (
+        Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE)
+        .filter(Q(user__username__in=names) | Q(user__display_name__in=names))
+        .exclude(user_id=sender.pk)
+        .select_related("user")[:20]
+    )
+    return [m.user for m in rows]
+
+
+def _notify_mentions(*, message: Message, users: list[User], group: Group) -> None:
+    from huzhu.notifications.services import notification_create_many
+
+    if not users:
+        return
+    notification_create_many(
+        users=users,
+        kind=MENTION_KIND,
+        group=group,
+        actor=message.sender,
+        params={"group": group.name, "excerpt": message.text[:50]},
+        url=f"/groups/{group.pk}/chat/#m{message.seq}",
+    )
+
+
+def _wait_phrase(seconds: int) -> str:
+    return _("请 %(n)d 秒后再发。") % {"n": seconds}
+
+
+# --- use cases --------------------------------------------------------------------------------
+@_retryable_db
+def message_send(
+    *,
+    actor: User,
+    group: Group,
+    text: str,
+    client_key: str = "",
+    reply_to_id: int | None = None,
+) -> SendResult:
+    """Send ``text`` to ``group``'s chat as ``actor``; safe to repeat with the same ``client_key``."""
+    text = _text_clean(text)
+    client_key = (client_key or "").strip()
+    if len(client_key) > MAX_CLIENT_KEY_CHARS:
+        raise InvalidInput(_("client_key 太长。"), code="invalid_client_key")
+    membership = _active_membership(user=actor, group=group)
+
+    if client_key:
+        existing = _by_key(sender=actor, client_key=client_key)
+        if existing is not None:
+            if existing.group_id != group.pk:
+                raise Conflict(
+                    _("这个 client_key 已用于另一个群的消息。"), code="client_key_reused"
+                )
+            return SendResult(message=existing, created=False)
+
+    if membership.is_muted:
+        until = timezone.localtime(membership.muted_until)
+        raise Forbidden(
+            _("你已被禁言，%(until)s 后才能发言。")
+            % {"until": formats.date_format(until, "Y-m-d H:i")},
+            code="muted",
+            muted_until=until.isoformat(),
+        )
+
+    chat_config = (group.config or {}).get("chat", {})
+    if not membership.is_admin:
+        slow = int(chat_config.get("slow_mode_seconds") or 0)
+        wait = limits.slow_mode_hit(group_id=group.pk, user_id=actor.pk, seconds=slow)
+        if wait is not None:
+            raise RateLimited(
+                _("本群已开启慢速模式，每 %(s)d 秒只能发一条。") % {"s": slow} + _wait_phrase(wait),
+                retry_after=wait,
+                code="slow_mode",
+            )
+    wait = limits.rate_limit_hit(
+        group_id=group.pk,
+        user_id=actor.pk,
+        limit=int(chat_config.get("rate_limit") or limits.DEFAULT_RATE_LIMIT),
+        window=int(chat_config.get("rate_window") or limits.DEFAULT_RATE_WINDOW),
+    )
+    if wait is not None:
+        raise RateLimited(_("发得太快了。") + _wait_phrase(wait), retry_after=wait)
+
+    verdict = _screen(text=text, author=actor, group=group)
+    if verdict.action == "block":
+        raise MessageBlocked(
+            _("这条消息没有发出：%(reason)s")
+            % {"reason": verdict.reason_zh or _("内容不符合群规")},
+            reason_zh=verdict.reason_zh,
+            reason_en=verdict.reason_en,
+        )
+    notice = ""
+    status = MessageStatus.PUBLISHED
+    shown = text
+    if verdict.action == "redact":
+        shown = verdict.text
+        notice = _redaction_notice(verdict)
+    elif verdict.action == "hold":
+        status = MessageStatus.HELD
+        notice = _("消息审核中，管理员通过后大家才能看到。")
+
+    reply_to = None
+    if reply_to_id is not None:
+        reply_to = Message.objects.filter(group=group, pk=reply_to_id).first()
+        if reply_to is None:
+            raise InvalidInput(_("要回复的消息不存在。"), code="reply_not_found")
+
+    mentioned = _mentioned_members(group=group, text=shown, sender=actor)
+    try:
+        with transaction.atomic():
+            seq = _next_seq(group_id=group.pk)
+            message = Message.objects.create(
+                group=group,
+                seq=seq,
+                cursor=seq,
+                sender=actor,
+                client_key=client_key,
+                text=shown,
+                reply_to=reply_to,
+                status=status,
+                screening_action=verdict.action,
+                screening={
+                    "findings": [f.as_dict() for f in verdict.findings],
+                    "reason_zh": verdict.reason_zh,
+                    "reason_en": verdict.reason_en,
+                },
+                mentions=[u.pk for u in mentioned],
+            )
+            message.sender = actor
+            message.reply_to = reply_to
+            if status == MessageStatus.PUBLISHED:
+                _notify_mentions(message=message, users=mentioned, group=group)
+            event_publish_on_commit(
+                MessageCreated(
+                    group_id=group.pk,
+                    message=message_as_dict(message),
+                    audience=_moderation_audience(message),
+                )
+            )
+    except IntegrityError:
+        # Two sends with the same key raced; the other one won and is the message.
+        if client_key:
+            existing = _by_key(sender=actor, client_key=client_key)
+            if existing is not None:
+                return SendResult(message=existing, created=False)
+        raise
+    return SendResult(message=message, created=True, notice=notice)
+
+
+def _by_key(*, sender: User, client_key: str) -> Message | None:
+    return (
+        Message.objects.select_related("sender", "reply_to", "reply_to__sender")
+        .filter(sender_id=sender.pk, client_key=client_key)
+        .first()
+    )
+
+
+def _message_for_change(*, actor: User, message_id: int) -> tuple[Message, Membership]:
+    message = (
+        Message.objects.select_related("group", "sender", "reply_to", "reply_to__sender")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        raise NotFound(_("没有找到这条消息。"))
+    membership = Membership.objects.filter(
+        group_id=message.group_id, user_id=actor.pk, status=MembershipStatus.ACTIVE
+    ).first()
+    if membership is None:
+        raise NotFound(_("没有找到这条消息。"))
+    if message.status == MessageStatus.HELD and not (
+        membership.is_admin or message.sender_id == actor.pk
+    ):
+        raise NotFound(_("没有找到这条消息。"))
+    return message, membership
+
+
+@_retryable_db
+def message_edit(*, actor: User, message_id: int, text: str) -> SendResult:
+    """Change one's own message; the old text is kept as a revision for moderators."""
+    text = _text_clean(text)
+    message, _membership = _message_for_change(actor=actor, message_id=message_id)
+    if message.sender_id != actor.pk:
+        raise Forbidden(_("只能编辑自己的消息。"), code="not_sender")
+    if message.deleted_at is not None:
+        raise Conflict(_("这条消息已删除，不能再编辑。"), code="deleted")
+    if text == message.text:
+        return SendResult(message=message, created=False)
+    verdict = _screen(text=text, author=actor, group=message.group)
+    if verdict.action == "block":
+        raise MessageBlocked(
+            _("修改没有保存：%(reason)s") % {"reason": verdict.reason_zh or _("内容不符合群规")},
+            reason_zh=verdict.reason_zh,
+            reason_en=verdict.reason_en,
+        )
+    if verdict.action == "hold" and message.status == MessageStatus.PUBLISHED:
+        # Others already saw the message; hiding it behind review on edit would be confusing.
+        raise Conflict(
+            _("修改后的内容需要人工审核，不能直接修改。可以删除后重新发送。"), code="edit_held"
+        )
+    notice = _redaction_notice(verdict) if verdict.action == "redact" else ""
+    shown = verdict.text if verdict.action == "redact" else text
+    with transaction.atomic():
+        MessageRevision.objects.create(
+            message=message, kind=MessageRevision.Kind.EDIT, text=message.text, actor=actor
+        )
+        message.cursor = _next_seq(group_id=message.group_id)
+        message.text = shown
+        message.edited_at = timezone.now()
+        message.screening_action = verdict.action
+        message.save(update_fields=["cursor", "text", "edited_at", "screening_action"])
+        event_publish_on_commit(
+            MessageEdited(
+                group_id=message.group_id,
+                message=message_as_dict(message),
+                audience=_moderation_audience(message),
+            )
+        )
+    return SendResult(message=message, created=False, notice=notice)
+
+
+@_retryable_db
+def message_delete(*, actor: User, message_id: int) -> Message:
+    """Delete a message (the sender, or a moderator): others see a tombstone; text kept for review."""
+    message, membership = _message_for_change(actor=actor, message_id=message_id)
+    if message.sender_id != actor.pk and not membership.is_admin:
+        raise Forbidden(_("只能删除自己的消息。"), code="not_sender")
+    if message.deleted_at is not None:
+        return message
+    with transaction.atomic():
+        MessageRevision.objects.create(
+            message=message, kind=MessageRevision.Kind.DELETE, text=message.text, actor=actor
+        )
+        message.cursor = _next_seq(group_id=message.group_id)
+        message.deleted_at = timezone.now()
+        message.deleted_by = actor
+        message.text = ""
+        message.save(update_fields=["cursor", "deleted_at", "deleted_by", "text"])
+        event_publish_on_commit(
+            MessageDeleted(
+                group_id=message.group_id,
+                message=message_as_dict(message),
+                audience=_moderation_audience(message),
+            )
+        )
+    return message
+
+
+def chat_settings_update(*, actor: User, group: Group, slow_mode_seconds: int) -> Group:
+    """The owner's chat settings (slow mode: one message per N seconds per member; 0 = off)."""
+    membership = _active_membership(user=actor, group=group)
+    if not membership.is_owner:
+        raise Forbidden(_("只有群主可以设置慢速模式。"))
+    if not 0 <= slow_mode_seconds <= 3600:
+        raise InvalidInput(_("慢速模式的间隔应在 0 到 3600 秒之间。"), code="invalid_slow_mode")
+    from huzhu.audit.models import AuditEventType
+    from huzhu.audit.services import audit_record
+
+    with transaction.atomic():
+        config = dict(group.config or {})
+        chat = dict(config.get("chat", {}))
+        old = chat.get("slow_mode_seconds", 0)
+        chat["slow_mode_seconds"] = slow_mode_seconds
+        config["chat"] = chat
+        group.config = config
+        group.save(update_fields=["config"])
+        audit_record(
+            event_type=AuditEventType.GROUP_SETTINGS_CHANGED,
+            actor=actor,
+            group=group,
+            target=group,
+            extra={"chat.slow_mode_seconds": {"from": old, "to": slow_mode_seconds}},
+        )
+    return group
+
+
+def message_revisions(*, actor: User, message_id: int) -> list[MessageRevision]:
+    """A message's earlier texts, for the group's moderators only."""
+    message, membership = _message_for_change(actor=actor, message_id=message_id)
+    if not membership.is_admin:
+        raise Forbidden(_("只有群主和管理员可以查看修改记录。"))
+    return list(message.revisions.select_related("actor"))

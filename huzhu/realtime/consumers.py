@@ -1,0 +1,255 @@
+"""The one WebSocket per browser (``/ws/``): events for all of the user's groups, plus requests.
+
+Server → client: ``hello`` (the user's groups with their last sequence numbers), typed events
+(``message.created`` …), ``sync.required`` (resync every group: events may have been missed),
+and ``reply`` to a request. Client → server requests carry a ``req`` id that the reply echoes:
+``send``, ``edit``, ``delete``, ``resync`` (changes after a cursor, paged), ``history`` (before a
+seq) and ``ping``. The consumer is thin: it parses, checks access and calls one service.
+
+This consumer does not use a Channels channel layer: events come from the process's registry
+(see ``huzhu.realtime.bus``), so an idle socket costs nothing in Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from huzhu.core.errors import HuzhuError, InvalidInput
+from huzhu.realtime.bus import get_bus
+from huzhu.realtime.presence import presence
+from huzhu.realtime.registry import registry
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_MAX = 5000  # a socket this far behind is closed; its client reconnects and resyncs
+CLOSE_NOT_AUTHENTICATED = 4401
+CLOSE_TOO_SLOW = 4408
+
+
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _active_roles(user_id: int) -> dict[int, str]:
+    from huzhu.groups.models import Membership, MembershipStatus
+
+    return dict(
+        Membership.objects.filter(user_id=user_id, status=MembershipStatus.ACTIVE).values_list(
+            "group_id", "role"
+        )
+    )
+
+
+def _last_seqs(group_ids: list[int]) -> dict[int, int]:
+    from huzhu.chat.models import ChatCounter
+
+    found = dict(
+        ChatCounter.objects.filter(group_id__in=group_ids).values_list("group_id", "last_seq")
+    )
+    return {g: found.get(g, 0) for g in group_ids}
+
+
+class RealtimeConsumer(AsyncJsonWebsocketConsumer):
+    # No channel layer: see the module docstring.
+    channel_layer_alias = "huzhu-realtime-no-channel-layer"
+
+    user_id: int
+    roles: dict[int, str]
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
+            return
+        self.user = user
+        self.user_id = int(user.pk)
+        self.language = self._language()
+        self.roles = await database_sync_to_async(_active_roles)(self.user_id)
+        self._outbox: asyncio.Queue[str] = asyncio.Queue(maxsize=OUTBOX_MAX)
+        self._closing = False
+        await self.accept()
+        await get_bus().ensure_started()
+        registry.add(self)
+        self._registered = True
+        self._writer = asyncio.get_running_loop().create_task(self._write_forever())
+        # Registered before reading the sequence numbers: anything committed later arrives as an
+        # event; anything in between is in both, and clients drop duplicates by message id.
+        seqs = await database_sync_to_async(_last_seqs)(list(self.roles))
+        self.deliver(
+            _json(
+                {
+                    "type": "hello",
+                    "user_id": self.user_id,
+                    "groups": {
+                        str(g): {"role": role, "last_seq": seqs.get(g, 0)}
+                        for g, role in self.roles.items()
+                    },
+                }
+            )
+        )
+        await presence.changed(user_id=self.user_id, group_ids=list(self.roles), online=True)
+
+    async def disconnect(self, code: int) -> None:
+        if not getattr(self, "_registered", False):
+            return
+        self._registered = False
+        registry.remove(self)
+        self._writer.cancel()
+        await presence.changed(user_id=self.user_id, group_ids=list(self.roles), online=False)
+
+    def _language(self) -> str:
+        headers = dict(self.scope.get("headers") or [])
+        cookies = self.scope.get("cookies") or {}
+        lang = cookies.get("django_language") or ""
+        if not lang:
+            accept = headers.get(b"accept-language", b"").decode("latin-1").lower()
+            lang = "en" if accept.startswith("en") else "zh-hans"
+        return "en" if lang.startswith("en") else "zh-hans"
+
+    # --- outgoing --------------------------------------------------------------------------------
+    def deliver(self, text: str) -> None:
+        """Queue one frame (event loop thread; called by the registry for each event)."""
+        try:
+            self._outbox.put_nowait(text)
+        except asyncio.QueueFull:
+            if not self._closing:
+                self._closing = True
+                logger.warning("realtime: closing a socket that fell %d frames behind", OUTBOX_MAX)
+                asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
+
+    async def _write_forever(self) -> None:
+        # One writer per socket keeps frames in order without blocking the fan-out loop.
+        try:
+            while True:
+                text = await self._outbox.get()
+                await self.send(text_data=text)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.info("realtime: socket writer stopped", exc_info=True)
+
+    # --- incoming --------------------------------------------------------------------------------
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        action = str(content.get("action") or "")
+        req = content.get("req")
+        if action == "ping":
+            self.deliver(_json({"type": "pong", "req": req}))
+            return
+        handler: Callable[[dict[str, Any]], dict[str, Any]] | None = getattr(
+            self, f"_do_{action}", None
+        )
+        if handler is None:
+            self.deliver(
+                _json({"type": "reply", "req": req, "ok": False, "code": "unknown_action"})
+            )
+            return
+        reply = await database_sync_to_async(self._call)(handler, content)
+        reply.update({"type": "reply", "req": req})
+        self.deliver(_json(reply))
+
+    async def decode_json(self, text_data: str) -> Any:
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None
+
+    def _call(
+        self, handler: Callable[[dict[str, Any]], dict[str, Any]], content: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Run one request in a worker thread, in the user's language, errors as replies."""
+        with translation.override(self.language):
+            try:
+                result = handler(content)
+            except HuzhuError as exc:
+                error: dict[str, Any] = {"ok": False, "code": exc.code, "message": str(exc.message)}
+                error.update({k: v for k, v in exc.extra.items() if isinstance(v, str | int)})
+                return error
+            except Exception:
+                logger.exception("realtime: request failed")
+                return {"ok": False, "code": "error", "message": _("出错了，请稍后重试。")}
+        return {"ok": True, **result}
+
+    def _group(self, content: dict[str, Any]) -> Any:
+        from huzhu.groups.access import access_group
+
+        return access_group(user=self.user, group_id=content.get("group_id"))
+
+    @staticmethod
+    def _int(content: dict[str, Any], key: str, default: int | None = None) -> int | None:
+        value = content.get(key, default)
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(_("请求内容不正确，请检查后重试。")) from None
+
+    def _do_send(self, content: dict[str, Any]) -> dict[str, Any]:
+        from huzhu.chat.services import message_send
+
+        group, _membership = self._group(content)
+        result = message_send(
+            actor=self.user,
+            group=group,
+            text=str(content.get("text") or ""),
+            client_key=str(content.get("client_key") or ""),
+            reply_to_id=self._int(content, "reply_to"),
+        )
+        return result.as_dict()
+
+    def _do_edit(self, content: dict[str, Any]) -> dict[str, Any]:
+        from huzhu.chat.services import message_edit
+
+        message_id = self._int(content, "message_id") or 0
+        return message_edit(
+            actor=self.user, message_id=message_id, text=str(content.get("text") or "")
+        ).as_dict()
+
+    def _do_delete(self, content: dict[str, Any]) -> dict[str, Any]:
+        from huzhu.chat.selectors import message_as_dict
+        from huzhu.chat.services import message_delete
+
+        message_id = self._int(content, "message_id") or 0
+        return {"message": message_as_dict(message_delete(actor=self.user, message_id=message_id))}
+
+    def _do_resync(self, content: dict[str, Any]) -> dict[str, Any]:
+        from huzhu.chat.selectors import messages_after
+
+        group, membership = self._group(content)
+        page = messages_after(
+            viewer=self.user,
+            group=group,
+            after_seq=self._int(content, "after", 0) or 0,
+            limit=self._int(content, "limit", 100) or 100,
+            is_moderator=membership.is_admin,
+        )
+        return {
+            "group_id": group.pk,
+            "messages": page.messages,
+            "cursor": page.cursor,
+            "more": page.more,
+        }
+
+    def _do_history(self, content: dict[str, Any]) -> dict[str, Any]:
+        from huzhu.chat.selectors import messages_before
+
+        group, membership = self._group(content)
+        messages = messages_before(
+            viewer=self.user,
+            group=group,
+            before_seq=self._int(content, "before_seq"),
+            limit=self._int(content, "limit", 50) or 50,
+            is_moderator=membership.is_admin,
+        )
+        return {"group_id": group.pk, "messages": messages}

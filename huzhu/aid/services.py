@@ -53,7 +53,6 @@ TITLE_MAX = 100
 BODY_MAX = 2000
 ANSWER_MAX = 5000
 KEY_MAX = 64
-SHOPPING_PLATFORMS = {p.value for p in Platform if p != Platform.OTHER}
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -389,7 +388,13 @@ def aid_request_post(
         parsed = share_text_parse(f"{text}\n{link}" if link else text) if (text or link) else None
         if parsed is None or not parsed.link:
             raise InvalidInput(_("请粘贴拼团或助力的分享口令或链接。"), code="missing_link")
-        if parsed.platform not in SHOPPING_PLATFORMS:
+        if parsed.link_class in ("bad", "lookalike"):
+            raise InvalidInput(
+                _("这个链接疑似仿冒购物平台或不安全，不能发布（%(host)s）。")
+                % {"host": parsed.host},
+                code="link_suspicious",
+            )
+        if not parsed.is_shopping:
             raise InvalidInput(
                 _("只能发布拼多多、淘宝、天猫、京东、美团等购物平台的链接。"),
                 code="link_not_shopping",

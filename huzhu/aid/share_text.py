@@ -6,9 +6,9 @@ Members paste whatever the shopping app put on their clipboard, e.g.
     https://mobile.yangkeduo.com/goods.html?goods_id=123456789&share_uin=ABC&refer_share_uid=42
 
 or a short link (``p.pinduoduo.com/AbCd``, ``m.tb.cn/h.xyz``, ``3.cn/…``) in the middle of chatter.
-This module reads the shop-specific parts; whether a link may be published, and its clean form with
-sharer and tracking parameters stripped, is the screening engine's link stage
-(``huzhu.screening.links``). Pure Python, no Django, no network.
+This module reads the shop-specific parts (goods id, title, price, group size). Finding the links,
+judging their domains and stripping sharer and tracking parameters is the screening engine's link
+stage (``huzhu.screening.links``), used here. Pure Python, no Django, no network.
 """
 
 from __future__ import annotations
@@ -16,63 +16,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
-# Host suffix → platform. Order matters only for readability; lookups are by suffix.
+from huzhu.screening.links import SHOPPING_BRANDS, clean_url, extract
+from huzhu.screening.normalize import normalize
+
+# Host suffix → platform, to tell Taobao from Tmall and name the platform on the card; whether a
+# host is an official shopping domain at all is decided by the engine's link stage.
 PLATFORM_HOSTS: dict[str, str] = {
     "yangkeduo.com": "pinduoduo",
     "pinduoduo.com": "pinduoduo",
-    "pdd.com": "pinduoduo",
+    "tmall.com": "tmall",
     "taobao.com": "taobao",
     "tb.cn": "taobao",
-    "tmall.com": "tmall",
     "jd.com": "jd",
     "3.cn": "jd",
-    "u.jd.com": "jd",
     "meituan.com": "meituan",
-    "dpurl.cn": "meituan",
     "dianping.com": "meituan",
 }
-SHORT_HOSTS = {"p.pinduoduo.com", "m.tb.cn", "3.cn", "u.jd.com", "dpurl.cn"}
+BRAND_PLATFORM = {"pinduoduo": "pinduoduo", "alibaba": "taobao", "jd": "jd", "meituan": "meituan"}
+SHORT_HOSTS = {"p.pinduoduo.com", "m.tb.cn", "3.cn", "u.jd.com"}
 
-# Parameters that identify the sharer or track the share; the engine owns the full list, this is
-# the fallback used when the engine's link stage is not importable.
-_STRIP_PARAMS = {
-    "share_uin",
-    "refer_share_uid",
-    "refer_share_id",
-    "refer_share_channel",
-    "refer_page_name",
-    "refer_page_id",
-    "refer_page_sn",
-    "share_uid",
-    "_wv",
-    "_wvx",
-    "page_from",
-    "pxq_secret_key",
-    "_x_share_id",
-    "sp_tk",
-    "spm",
-    "scm",
-    "tk",
-    "suid",
-    "sourceType",
-    "un_area",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "shareuid",
-    "ad_od",
-    "gx_share_id",
-}
-
-_URL_RE = re.compile(
-    r"(?:https?://)?(?:[a-z0-9-]+\.)+(?:com|cn|net|org|top|xyz|cc|io|me)(?::\d+)?"
-    r"(?:/[^\s\u3000，。！？、；：“”‘’「」【】（）《》<>\"'`]*)?",
-    re.IGNORECASE,
-)
+_URL_RE = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,6}(?:/\S*)?", re.IGNORECASE)
 _PRICE_RES = [
     re.compile(r"【\s*(?:[¥￥])?\s*(\d{1,6}(?:\.\d{1,2})?)\s*元?\s*】"),
     re.compile(
@@ -81,37 +46,35 @@ _PRICE_RES = [
     re.compile(r"[¥￥]\s*(\d{1,6}(?:\.\d{1,2})?)(?![0-9A-Za-z])"),
     re.compile(r"(\d{1,6}(?:\.\d{1,2})?)\s*元"),
 ]
+# 淘口令 such as ￥AbCd1234￥ look like prices to a naive reader.
 _TAOKOULING_RE = re.compile(r"[¥￥$€(（][A-Za-z0-9]{8,14}[¥￥$€)）]")
 _BRACKET_RE = re.compile(r"【([^】]{1,80})】")
 _CORNER_RE = re.compile(r"[「『]([^」』]{2,100})[」』]")
-_PLATFORM_MARKERS = {
-    "拼多多": "pinduoduo",
-    "淘宝": "taobao",
-    "手机淘宝": "taobao",
-    "天猫": "tmall",
-    "京东": "jd",
-    "美团": "meituan",
-    "大众点评": "meituan",
-}
+_PLATFORM_MARKERS = {"拼多多", "淘宝", "手机淘宝", "天猫", "京东", "美团", "大众点评"}
 _BOOST_WORDS = ("砍一刀", "砍价", "帮我砍", "助力", "帮我点", "点一下", "免费拿", "帮砍")
 _GROUPBUY_WORDS = ("拼团", "一起拼", "参团", "成团", "拼单", "来拼", "人团")
 _BOILERPLATE = re.compile(
-    r"我在(?:拼多多|淘宝|京东|美团)发现了一个好东西[，,！!]?|快来和我一起拼吧[！!]?|快来和我一起拼[！!]?"
-    r"|帮我砍一刀[吧！!]*|点击链接直接打开|或者?\s*淘宝搜索直接打开|复制这条信息.*?打开|打开(?:拼多多|淘宝|京东)App?"
-    r"|长按复制|复制链接|快来帮我|谢谢[啦了]?[！!]*|求助力[！!]*|求帮砍[！!]*",
+    r"我在(?:拼多多|淘宝|京东|美团)发现了一个好东西[，,！!]?|快来和我一起拼吧?[！!]?"
+    r"|帮我砍一刀[吧！!]*|点击链接直接打开|或者?\s*淘宝搜索直接打开|复制这条信息.*?打开"
+    r"|打开(?:拼多多|淘宝|京东)(?:App)?|长按复制|复制链接|快来帮我|谢谢[啦了]?[！!]*"
+    r"|求助力[！!]*|求帮砍[！!]*|(?:还差|需要|仅差|只差)\s*\d{1,3}\s*(?:刀|次|位|个人?|人)?\s*(?:助力)?"
 )
 _SIZE_RE = re.compile(r"(\d{1,2})\s*人团")
 _MISSING_RE = re.compile(r"(?:还差|仅差|只差)\s*(\d{1,2})\s*人")
-_BOOST_NEEDED_RE = re.compile(r"(?:还差|需要|仅差|只差)\s*(\d{1,3})\s*(?:刀|次|位|个人?)?\s*助力")
+_BOOST_NEEDED_RE = re.compile(
+    r"(?:还差|需要|仅差|只差)\s*(\d{1,3})\s*(?:刀|次|位|个人?)?\s*助力|(?:还差|只差|仅差)\s*(\d{1,3})\s*刀"
+)
 
 
 @dataclass(slots=True)
 class ParsedShare:
     """What a share text says. Every field may be empty; the member can edit all of them."""
 
-    link: str = ""  # the link as found, normalised to https://
-    clean_link: str = ""  # with sharer and tracking parameters removed
+    link: str = ""  # the chosen link as pasted (with its sharer parameters: never stored)
+    clean_link: str = ""  # sharer and tracking parameters removed by the engine's link stage
     host: str = ""
+    link_class: str = ""  # the engine's class: platform / shortener / bad / lookalike / other
+    link_why: str = ""
     platform: str = ""  # pinduoduo / taobao / tmall / jd / meituan / other / ""
     goods_id: str = ""
     title: str = ""
@@ -120,7 +83,22 @@ class ParsedShare:
     size: int | None = None
     needed: int | None = None
     is_short_link: bool = False
-    all_links: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # every link's span in the text
+
+    @property
+    def is_shopping(self) -> bool:
+        return bool(self.clean_link)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundLink:
+    start: int
+    end: int
+    url: str  # original spelling (case kept: short-link codes are case-sensitive)
+    host: str
+    link_class: str
+    brand: str | None
+    why: str
 
 
 def platform_for_host(host: str) -> str:
@@ -131,26 +109,21 @@ def platform_for_host(host: str) -> str:
     return ""
 
 
-def find_links(text: str) -> list[str]:
-    """URLs in ``text`` (with or without scheme), normalised to start with a scheme."""
-    links = []
-    for match in _URL_RE.finditer(text):
-        raw = match.group(0).rstrip(".,;:!?)]}")
-        if "://" not in raw:
-            raw = "https://" + raw
-        links.append(raw)
-    return links
-
-
-def strip_tracking(url: str) -> str:
-    """Fallback cleaner: drop sharer-identifying and tracking query parameters."""
-    parts = urlsplit(url)
-    kept = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k not in _STRIP_PARAMS and not k.startswith(("utm_", "refer_share", "share_"))
-    ]
-    return urlunsplit((parts.scheme or "https", parts.netloc, parts.path, urlencode(kept), ""))
+def find_links(text: str) -> list[FoundLink]:
+    """Links in ``text`` as the engine's link stage sees them, spelled as in the original."""
+    norm = normalize(text)
+    found = []
+    for start, end, info in extract(norm):
+        o_start, o_end = norm.to_original(start, end)
+        raw = text[o_start:o_end].rstrip(".,;:!?)]}'\"")
+        # The engine lower-cases while normalising; short-link codes need the original case.
+        url = raw if "://" in raw else "https://" + raw
+        found.append(
+            FoundLink(
+                o_start, o_start + len(raw), url, info.host, info.link_class, info.brand, info.why
+            )
+        )
+    return found
 
 
 def goods_id_from_url(url: str, platform: str) -> str:
@@ -184,23 +157,25 @@ def _price(text: str) -> Decimal | None:
     return None
 
 
-def _title(text: str, links: list[str]) -> str:
+def _title(text: str, spans: list[tuple[int, int]]) -> str:
     corner = _CORNER_RE.search(text)
     if corner:
         return corner.group(1).strip()
-    rest = text
-    for link in links:
-        rest = rest.replace(link, " ").replace(link.removeprefix("https://"), " ")
-    rest = _URL_RE.sub(" ", rest)
-    rest = _TAOKOULING_RE.sub(" ", rest)
     for m in _BRACKET_RE.finditer(text):
         inner = m.group(1).strip()
         is_marker = inner in _PLATFORM_MARKERS or _price(f"【{inner}】") is not None
         if not is_marker and len(inner) >= 4:
             return inner
+    rest = text
+    for start, end in sorted(spans, reverse=True):
+        rest = rest[:start] + " " + rest[end:]
+    rest = _URL_RE.sub(" ", rest)
+    rest = _TAOKOULING_RE.sub(" ", rest)
     rest = _BRACKET_RE.sub(" ", rest)
     rest = _BOILERPLATE.sub(" ", rest)
     rest = re.sub(r"[¥￥]\s*\d+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?\s*元", " ", rest)
+    rest = _PRICE_RES[1].sub(" ", rest)
+    rest = re.sub("|".join(sorted(_PLATFORM_MARKERS, key=len, reverse=True)), " ", rest, count=1)
     rest = re.sub(r"\s+", " ", rest).strip(" ，,。.！!~～-—:：")
     return rest[:100]
 
@@ -218,35 +193,36 @@ def share_text_parse(text: str) -> ParsedShare:
     text = text.strip()
     parsed = ParsedShare()
     links = find_links(text)
-    parsed.all_links = links
-    # Prefer a shopping link when chatter contains several.
-    chosen = next((u for u in links if platform_for_host(urlsplit(u).hostname or "")), None)
+    parsed.spans = [(link.start, link.end) for link in links]
+    # Prefer a shopping link when chatter contains several; else report the first one so the
+    # post can be refused with the engine's classification.
+    chosen = next(
+        (x for x in links if x.link_class == "platform" and x.brand in SHOPPING_BRANDS), None
+    )
     if chosen is None and links:
         chosen = links[0]
-    if chosen:
-        host = (urlsplit(chosen).hostname or "").lower()
-        parsed.link = chosen
-        parsed.host = host
-        parsed.platform = platform_for_host(host) or "other"
-        parsed.is_short_link = host in SHORT_HOSTS
-        parsed.clean_link = strip_tracking(chosen)
-        parsed.goods_id = goods_id_from_url(chosen, parsed.platform)
-    if not parsed.platform or parsed.platform == "other":
-        for marker, platform in _PLATFORM_MARKERS.items():
-            if f"【{marker}】" in text or text.startswith(marker):
-                parsed.platform = parsed.platform if chosen else platform
-                break
+    if chosen is not None:
+        parsed.link = chosen.url
+        parsed.host = chosen.host
+        parsed.link_class = chosen.link_class
+        parsed.link_why = chosen.why
+        parsed.is_short_link = chosen.host in SHORT_HOSTS
+        if chosen.link_class == "platform" and chosen.brand in SHOPPING_BRANDS:
+            parsed.platform = platform_for_host(chosen.host) or BRAND_PLATFORM[chosen.brand]
+            parsed.clean_link = clean_url(chosen.url)
+            parsed.goods_id = goods_id_from_url(parsed.clean_link, parsed.platform)
+        else:
+            parsed.platform = "other"
     parsed.price = _price(text)
-    parsed.title = _title(text, links)
+    parsed.title = _title(text, parsed.spans)
     parsed.kind = _kind(text)
     if m := _SIZE_RE.search(text):
         size = int(m.group(1))
         parsed.size = size if 2 <= size <= 10 else None
-    elif m := _MISSING_RE.search(text):
+    elif (m := _MISSING_RE.search(text)) and parsed.kind != "boost":
         missing = int(m.group(1))
-        if parsed.kind != "boost" and 1 <= missing <= 9:
-            parsed.size = missing + 1
+        parsed.size = missing + 1 if 1 <= missing <= 9 else None
     if parsed.kind == "boost" and (m := _BOOST_NEEDED_RE.search(text) or _MISSING_RE.search(text)):
-        needed = int(m.group(1))
+        needed = int(next(g for g in m.groups() if g))
         parsed.needed = needed if 1 <= needed <= 100 else None
     return parsed

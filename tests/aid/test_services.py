@@ -89,6 +89,7 @@ def test_short_link_in_chatter_is_understood(alice, group):
     ("text", "code"),
     [
         ("快来拼 https://www.example.com/goods?id=1", "link_not_shopping"),
+        ("快来拼 https://mobile-yangkeduo.top/goods.html?goods_id=1", "link_suspicious"),
         ("没有链接的拼团", "missing_link"),
     ],
 )

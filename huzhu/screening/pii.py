@@ -221,14 +221,15 @@ def _landline_parts(digits: str, groups: list[str]) -> tuple[str, str] | None:
 
 
 def _bank_card_valid(digits: str) -> bool:
-    if not 16 <= len(digits) <= 19 or not luhn_valid(digits):
+    n = len(digits)
+    if not 15 <= n <= 19 or not luhn_valid(digits):
         return False
     table, prefix_lengths = _bins()
     for plen in prefix_lengths:
         lengths = table.get(digits[:plen])
-        # A full 6+-digit BIN is strong evidence whatever the length; short BINs must also
-        # match the card length their bank issues.
-        if lengths is not None and (plen >= 6 or len(digits) in lengths):
+        # A full 6+-digit BIN is strong evidence for any usual length (16-19); short BINs and
+        # 15-digit cards (American Express co-brands) must match the length the bank issues.
+        if lengths is not None and (n in lengths or (plen >= 6 and n >= 16)):
             return True
     return False
 
@@ -369,7 +370,7 @@ def _classify_number(
     if core is not None:
         plus = start > 0 and text[start - 1] == "+"
         return _Cand("phone", start - plus, end, _mask_phone(core), core, "pii.phone")
-    if 16 <= n <= 19 and _bank_card_valid(digits):
+    if 15 <= n <= 19 and _bank_card_valid(digits):
         return _Cand("bank_card", start, end, _mask_card(digits), digits, "pii.bank_card")
     parts = _landline_parts(digits, groups)
     if parts is not None:

@@ -1,0 +1,125 @@
+"""The screening pipeline: normalize → pii → lexicon → links → classify → dedup → policy.
+
+Owns ``screen(text, *, context=None) -> Verdict`` and ``ScreenContext``. Every stage is plain
+Python over the normalized text; spans are mapped back to the original text. ``Verdict.text`` is
+what may be shown: the original with personal data masked and shopping links cleaned of sharer
+parameters.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+
+from huzhu.screening import lexicon, links, pii
+from huzhu.screening.dedup import RecentWindow
+from huzhu.screening.normalize import normalize
+from huzhu.screening.policy import RuleSet, default_ruleset
+from huzhu.screening.types import Finding, Verdict
+
+__all__ = ["ScreenContext", "screen"]
+
+# DEVELOPMENT FALLBACK — remove when huzhu/screening/classify.py lands (content helper's module).
+try:
+    from huzhu.screening import classify as _classify
+except ImportError:  # pragma: no cover
+    _classify = None  # type: ignore[assignment]
+
+MAX_TEXT_CHARS = 20_000  # longer texts are screened in full but cost linear time; callers cap input
+
+_ALLOW_REASON = ("", "")
+
+
+@dataclass(slots=True)
+class ScreenContext:
+    """What the engine needs to know beyond the text.
+
+    ``rules``: the group's rules (``policy.rules_load``), defaults included unless turned off;
+    ``extra_words``: the group's own words → category; ``author_id`` and ``standing``: who posts;
+    ``window``: the group's ``RecentWindow`` for duplicate and flood checks (None: skip);
+    ``now``: seconds (``time.time()`` when None).
+    """
+
+    rules: RuleSet | None = None
+    extra_words: Mapping[str, str] | None = None
+    author_id: Hashable | None = None
+    standing: float | None = None
+    window: RecentWindow | None = None
+    now: float | None = None
+    remember: bool = True  # add the message to ``window`` (False: check only)
+    stages: frozenset[str] = field(
+        default_factory=lambda: frozenset({"pii", "lexicon", "links", "classify", "dedup"})
+    )
+
+
+_DEFAULT_CONTEXT = ScreenContext()
+
+
+def _apply_edits(original: str, findings: list[Finding], exempt: frozenset[int]) -> str:
+    """Mask PII and clean shopping links in ``original`` (non-overlapping, left to right)."""
+    edits: list[tuple[int, int, str]] = []
+    for f in findings:
+        if id(f) in exempt:
+            continue
+        if f.kind == "pii":
+            edits.append((f.start, f.end, f.detail["masked"]))
+        elif f.kind == "link" and "clean" in f.detail:
+            shown = original[f.start : f.end]
+            if f.detail["clean"] != f.detail["url"] and "?" in shown:
+                edits.append((f.start, f.end, f.detail["clean"]))
+    if not edits:
+        return original
+    edits.sort()
+    pieces: list[str] = []
+    pos = 0
+    for start, end, replacement in edits:
+        if start < pos:
+            continue
+        pieces.append(original[pos:start])
+        pieces.append(replacement)
+        pos = end
+    pieces.append(original[pos:])
+    return "".join(pieces)
+
+
+def screen(text: str, *, context: ScreenContext | None = None) -> Verdict:
+    """Screen one text and decide what happens to it."""
+    if not isinstance(text, str):
+        raise TypeError("screen() expects str")
+    ctx = context or _DEFAULT_CONTEXT
+    stages = ctx.stages
+    norm = normalize(text)
+
+    findings: list[Finding] = []
+    if "pii" in stages:
+        findings.extend(pii.scan(norm))
+    if "lexicon" in stages:
+        findings.extend(lexicon.scan(norm, extra_words=ctx.extra_words))
+    link_findings: list[Finding] = links.scan(norm) if "links" in stages else []
+    findings.extend(link_findings)
+    if "classify" in stages and _classify is not None:
+        findings.extend(_classify.findings(norm))
+    if ctx.window is not None and "dedup" in stages:
+        has_platform = any(f.category == "platform" for f in link_findings)
+        findings.extend(
+            ctx.window.check(
+                norm.text,
+                author_id=ctx.author_id,
+                now=time.time() if ctx.now is None else ctx.now,
+                add=ctx.remember,
+                allow_copy=not has_platform,
+            )
+        )
+
+    ruleset = ctx.rules or default_ruleset()
+    decision = ruleset.decide(norm.text, findings, standing=ctx.standing)
+    findings.sort(key=lambda f: (f.start, f.end))
+    return Verdict(
+        action=decision.action,  # type: ignore[arg-type]
+        text=_apply_edits(text, findings, decision.exempt),
+        findings=findings,
+        reason_zh=decision.reason_zh,
+        reason_en=decision.reason_en,
+        clean_links=[f.detail["clean"] for f in link_findings if "clean" in f.detail],
+    )

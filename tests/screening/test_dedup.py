@@ -1,0 +1,86 @@
+"""Duplicate and flood detection over a group's recent window, with controlled time."""
+
+from __future__ import annotations
+
+from huzhu.screening.dedup import RecentWindow, shingles, similarity
+
+SPAM = "兼职刷单日赚五百元，名额有限速来，详情私聊我"
+
+
+def cats(findings) -> list[str]:
+    return [f.category for f in findings]
+
+
+def test_same_author_repeat_is_found_even_with_changed_numbers() -> None:
+    window = RecentWindow()
+    assert window.check(SPAM + "1", author_id="u1", now=0.0) == []
+    found = window.check(SPAM + "2！！", author_id="u1", now=10.0)
+    assert cats(found) == ["repeat"]
+
+
+def test_different_text_is_not_a_duplicate() -> None:
+    window = RecentWindow()
+    window.check("明天下午三点开会，记得带电脑和充电器", author_id="u1", now=0.0)
+    assert window.check("谁有考研英语的资料，求分享一下谢谢", author_id="u1", now=5.0) == []
+
+
+def test_short_messages_never_count_as_duplicates() -> None:
+    window = RecentWindow()
+    window.check("好的", author_id="u1", now=0.0)
+    assert window.check("好的", author_id="u1", now=60.0) == []
+
+
+def test_copies_by_several_authors_are_flagged() -> None:
+    window = RecentWindow(copy_threshold=3)
+    for i in range(3):
+        assert "copy" not in cats(window.check(SPAM, author_id=f"u{i}", now=float(i)))
+    assert "copy" in cats(window.check(SPAM, author_id="u9", now=5.0))
+
+
+def test_copy_check_can_be_skipped_for_platform_share_texts() -> None:
+    window = RecentWindow(copy_threshold=2)
+    for i in range(3):
+        window.check(SPAM, author_id=f"u{i}", now=float(i))
+    assert window.check(SPAM, author_id="u9", now=5.0, allow_copy=False) == []
+
+
+def test_entries_expire_with_time() -> None:
+    window = RecentWindow(ttl_seconds=60)
+    window.check(SPAM, author_id="u1", now=0.0)
+    assert window.check(SPAM, author_id="u1", now=61.0) == []
+
+
+def test_window_is_bounded() -> None:
+    window = RecentWindow(max_items=10)
+    for i in range(50):
+        window.check(
+            f"第{i}条不同的消息内容" + "甲乙丙丁戊己庚辛壬癸"[i % 10] * (i % 7 + 3),
+            author_id=i,
+            now=float(i),
+        )
+    assert len(window) <= 10
+
+
+def test_flood_same_author_many_messages_quickly() -> None:
+    window = RecentWindow(flood_count=5, flood_seconds=30)
+    texts = ["早上好", "今天天气真好", "大家吃饭了吗", "我去上班了", "晚上见"]
+    results = [window.check(t, author_id="u1", now=float(i)) for i, t in enumerate(texts)]
+    assert all("flood" not in cats(r) for r in results[:4])
+    assert "flood" in cats(results[4])
+    # the same pace spread over time is fine
+    calm = RecentWindow(flood_count=5, flood_seconds=30)
+    assert all(
+        "flood" not in cats(calm.check(t, author_id="u1", now=i * 20.0))
+        for i, t in enumerate(texts)
+    )
+
+
+def test_check_without_remembering() -> None:
+    window = RecentWindow()
+    window.check(SPAM, author_id="u1", now=0.0, add=False)
+    assert window.check(SPAM, author_id="u1", now=1.0) == []
+
+
+def test_similarity() -> None:
+    assert similarity(shingles(SPAM), shingles(SPAM + "！")) == 1.0
+    assert similarity(shingles(SPAM), shingles("今天天气不错，适合出去玩")) < 0.2

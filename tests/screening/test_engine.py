@@ -1,0 +1,126 @@
+"""The whole pipeline: verdict shape, masking, link cleaning, dedup context, robustness."""
+
+from __future__ import annotations
+
+import ast
+import random
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from huzhu.screening import RecentWindow, ScreenContext, screen
+from tests.screening import synth
+
+PACKAGE = Path(__file__).resolve().parents[2] / "huzhu" / "screening"
+
+
+def test_verdict_masks_pii_and_cleans_share_links() -> None:
+    text = (
+        "【拼多多】快来和我一起拼，电话13812345678 "
+        "https://mobile.yangkeduo.com/goods.html?goods_id=123456789&share_uin=ABCD&refer_share_uid=99"
+    )
+    verdict = screen(text)
+    assert verdict.action == "redact"
+    assert "13812345678" not in verdict.text
+    assert "138****5678" in verdict.text
+    assert "share_uin" not in verdict.text and "refer_share_uid" not in verdict.text
+    assert "goods_id=123456789" in verdict.text
+    assert verdict.clean_links == ["https://mobile.yangkeduo.com/goods.html?goods_id=123456789"]
+    assert verdict.reason_zh and verdict.reason_en
+
+
+def test_findings_point_into_the_original() -> None:
+    text = "加 薇 信：壹叁捌 一二三四 5678，兼职日结"
+    verdict = screen(text)
+    phone = next(f for f in verdict.findings if f.category == "phone")
+    assert text[phone.start : phone.end] == "壹叁捌 一二三四 5678"
+    for f in verdict.findings:
+        assert 0 <= f.start < f.end <= len(text)
+
+
+def test_flood_and_repeat_with_a_window() -> None:
+    window = RecentWindow()
+    spam = "兼职刷单日赚五百元，名额有限速来，详情私聊我"
+    first = screen(spam, context=ScreenContext(author_id="u1", window=window, now=0.0))
+    second = screen(spam, context=ScreenContext(author_id="u1", window=window, now=5.0))
+    assert "repeat" not in [f.category for f in first.findings]
+    assert "repeat" in [f.category for f in second.findings]
+    assert second.action in ("hold", "block")
+
+
+def test_share_texts_from_many_members_are_not_copy_spam() -> None:
+    window = RecentWindow(copy_threshold=2)
+    for i in range(5):
+        text = (
+            f"【拼多多】快来和我一起拼 https://mobile.yangkeduo.com/goods.html?goods_id={1000 + i}"
+        )
+        verdict = screen(
+            text, context=ScreenContext(author_id=f"u{i}", window=window, now=float(i))
+        )
+        assert verdict.action == "allow"
+
+
+def test_masked_text_screens_clean() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        msg, _cat, value = synth.message_with_pii(rng)
+        verdict = screen(msg)
+        assert value not in verdict.text
+        again = screen(verdict.text)
+        assert not [f for f in again.findings if f.kind == "pii"], (msg, verdict.text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=10_000))
+def test_never_raises_and_spans_are_inside_the_original(text: str) -> None:
+    verdict = screen(text)
+    assert verdict.action in ("allow", "redact", "hold", "block")
+    for f in verdict.findings:
+        assert 0 <= f.start <= f.end <= len(text)
+    detected = [
+        re.sub(r"[^0-9]", "", f.detail.get("value", ""))
+        for f in verdict.findings
+        if f.kind == "pii" and f.category in ("phone", "id_card", "bank_card")
+    ]
+    for digits in detected:
+        assert digits not in verdict.text
+    again = screen(verdict.text)
+    assert not [
+        f
+        for f in again.findings
+        if f.kind == "pii" and f.category in ("phone", "id_card", "bank_card")
+    ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("0123456789 -一二三四五六七八九①②③１２３+@.x"), max_size=200)
+)
+def test_digit_soup_never_breaks_masking(text: str) -> None:
+    verdict = screen(text)
+    for f in verdict.findings:
+        assert 0 <= f.start < f.end <= len(text)
+    again = screen(verdict.text)
+    assert not [
+        f
+        for f in again.findings
+        if f.kind == "pii" and f.category in ("phone", "id_card", "bank_card")
+    ], (text, verdict.text)
+
+
+def test_screening_package_imports_no_django_and_no_other_huzhu_package() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                assert top not in ("django", "ninja", "channels", "config"), (path, name)
+                if top == "huzhu":
+                    assert name.startswith("huzhu.screening"), (path, name)

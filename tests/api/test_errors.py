@@ -98,3 +98,12 @@ def test_unexpected_errors_are_json_500_and_logged(as_user, owner, group, monkey
 
 def test_unknown_method_is_405(as_user, owner, group):
     assert as_user(owner).request("put", f"/groups/{group.pk}", {}).status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v2/groups", "/api/v1/groups/1/unknown"])
+def test_unknown_api_paths_answer_json_404(as_user, owner, path):
+    api = as_user(owner, language="en")
+    response = api.get(path)
+    assert error(response) == (404, "not_found")
+    assert response.json()["message"] == "Not found."
+    assert response["Content-Type"].startswith("application/json")

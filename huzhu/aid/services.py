@@ -369,6 +369,9 @@ def aid_request_post(
     membership = _member(user=actor, group=group)
     _require_speaking(membership)
     group = membership.group
+    if not kind and (text or link):
+        # A bot may paste a share text without saying what it is: read it from the text.
+        kind = share_text_parse(f"{text}\n{link}").kind or AidKind.GROUPBUY
     if kind not in AidKind.values:
         raise InvalidInput(_("请选择拼团、助力或求助。"), code="invalid_kind")
 
@@ -408,7 +411,7 @@ def aid_request_post(
             platform=parsed.platform,
             goods_id=parsed.goods_id,
             clean_link=parsed.clean_link,
-            price=_price(price) if price not in (None, "") else parsed.price,
+            price=_price(price if price not in (None, "") else parsed.price),
         )
         if kind == AidKind.GROUPBUY:
             size_value = _int_or_none(size) or parsed.size or 2

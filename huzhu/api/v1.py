@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -139,6 +140,18 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, status=exc.status_code, code=code, message=message)
 
 
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The database is down (even authentication needs it): tell clients to retry, not a 500.
+    logger.warning("database unavailable in API %s %s: %s", request.method, request.path, exc)
+    response = _error(
+        request, status=503, code="retry", message=_("服务器暂时无法访问数据库，请稍后重试。")
+    )
+    response["Retry-After"] = "2"
+    return response
+
+
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # A bug, not bad input: log the traceback, but still answer in the API's error shape.
@@ -147,12 +160,13 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from huzhu.api.routers import groups, invites, me, tokens
+    from huzhu.api.routers import chat, groups, invites, me, tokens
 
     api.add_router("/me", me.router, tags=["me"])
     api.add_router("/me/tokens", tokens.router, tags=["tokens"])
     api.add_router("/groups", groups.router, tags=["groups"])
     api.add_router("/invites", invites.router, tags=["invites"])
+    api.add_router("/chat", chat.router, tags=["chat"])
 
 
 _register_routers()

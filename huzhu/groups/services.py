@@ -19,6 +19,7 @@ from huzhu.audit.models import AuditEventType
 from huzhu.audit.services import audit_record
 from huzhu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from huzhu.groups.models import Group, Invite, Membership, MembershipStatus, Role
+from huzhu.realtime.membership import membership_event_publish
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
@@ -274,6 +275,7 @@ def group_join(*, user: User, code: str, accept_rules: bool) -> Membership:
             target=membership,
             extra={"invite": invite.code, "rules_accepted_at": now.isoformat()},
         )
+        membership_event_publish(membership=membership, joined=True)
     return membership
 
 
@@ -295,6 +297,7 @@ def membership_leave(*, user: User, group: Group) -> None:
             target_user=user,
             target=membership,
         )
+        membership_event_publish(membership=membership)
 
 
 def _target_membership(*, group: Group, user_id: int) -> Membership:
@@ -329,6 +332,7 @@ def membership_set_role(*, actor: User, group: Group, user_id: int, role: str) -
             target=target,
             extra={"from": old, "to": role},
         )
+        membership_event_publish(membership=target)
     return target
 
 
@@ -351,6 +355,7 @@ def membership_remove(*, actor: User, group: Group, user_id: int) -> Membership:
             target_user=target.user,
             target=target,
         )
+        membership_event_publish(membership=target)
     return target
 
 
@@ -371,6 +376,8 @@ def group_transfer_ownership(*, actor: User, group: Group, user_id: int) -> Memb
             target_user=target.user,
             target=target,
         )
+        membership_event_publish(membership=owner)
+        membership_event_publish(membership=target)
     return target
 
 

@@ -29,7 +29,9 @@ PROCESS_ID = f"{socket.gethostname()}-{os.getpid()}"
 
 
 def _key(group_id: int) -> str:
-    return f"huzhu:online:{group_id}"
+    # Namespaced like the event channel, so separate deployments (and test runs) sharing a
+    # Redis do not count each other's sockets.
+    return f"{getattr(settings, 'REALTIME_CHANNEL', 'huzhu:events')}:online:{group_id}"
 
 
 def _redis_url() -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from django.http.response import HttpResponseBase
+
+def html_text(html: str) -> str:
+    """HTML with tags stripped and whitespace collapsed, for message checks."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def text(response: HttpResponseBase) -> str:
-    """The response body as text with tags stripped and whitespace collapsed, for message checks."""
-    body = response.content.decode()  # type: ignore[attr-defined]
-    body = re.sub(r"<[^>]+>", " ", body)
-    return re.sub(r"\s+", " ", body)
+def text(response: Any) -> str:
+    """The text of a test-client response (see ``html_text``)."""
+    return html_text(response.content.decode())

@@ -64,7 +64,9 @@ def _to_group(group: Group) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_groups(request: HttpRequest) -> HttpResponse:
-    form = GroupForm(request.POST or None, initial={"invite_only": True})
+    form = GroupForm(
+        request.POST if request.method == "POST" else None, initial={"invite_only": True}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -290,7 +292,7 @@ def group_settings(request: HttpRequest, group_id: int) -> HttpResponse:
         "capacity": group.capacity,
         "invite_only": group.invite_only,
     }
-    form = GroupForm(request.POST or None, initial=initial)
+    form = GroupForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -403,7 +405,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     if user.is_authenticated and _is_member(_user(request), group):
         messages.info(request, _("你已经是“%(name)s”的成员了。") % {"name": group.name})
         return _to_group(group)
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if not user.is_authenticated:

@@ -17,7 +17,7 @@ from huzhu.web.forms import ApiTokenForm
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
     status = 200
     created = None
     if request.method == "POST":

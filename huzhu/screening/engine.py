@@ -54,6 +54,7 @@ class ScreenContext:
 
 
 _DEFAULT_CONTEXT = ScreenContext()
+_DEFAULT_RULES = default_ruleset()
 
 
 def _apply_edits(original: str, findings: list[Finding], exempt: frozenset[int]) -> str:
@@ -112,9 +113,12 @@ def screen(text: str, *, context: ScreenContext | None = None) -> Verdict:
             )
         )
 
-    ruleset = ctx.rules or default_ruleset()
+    ruleset = ctx.rules or _DEFAULT_RULES
     decision = ruleset.decide(norm.text, findings, standing=ctx.standing)
-    findings.sort(key=lambda f: (f.start, f.end))
+    if not findings:
+        return Verdict(decision.action, text, findings, decision.reason_zh, decision.reason_en)  # type: ignore[arg-type]
+    if len(findings) > 1:
+        findings.sort(key=_span_key)
     return Verdict(
         action=decision.action,  # type: ignore[arg-type]
         text=_apply_edits(text, findings, decision.exempt),
@@ -123,3 +127,7 @@ def screen(text: str, *, context: ScreenContext | None = None) -> Verdict:
         reason_en=decision.reason_en,
         clean_links=[f.detail["clean"] for f in link_findings if "clean" in f.detail],
     )
+
+
+def _span_key(f: Finding) -> tuple[int, int]:
+    return f.start, f.end

@@ -203,25 +203,38 @@ def _edit_distance_le1(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+_SHORT_TOKENS: dict[str, str] = {
+    t: brand for brand, tokens in _BRAND_TOKENS.items() for t in tokens if len(t) < 4
+}
+_LONG_TOKENS: dict[str, str] = {
+    t: brand for brand, tokens in _BRAND_TOKENS.items() for t in tokens if len(t) >= 4
+}
+_LONG_TOKEN_RE = re.compile("|".join(sorted(map(re.escape, _LONG_TOKENS), key=len, reverse=True)))
+_SKELETON_TOKENS: dict[str, str] = {_skeleton(t): b for t, b in _LONG_TOKENS.items()}
+_SKELETON_TOKEN_RE = re.compile(
+    "|".join(sorted(map(re.escape, _SKELETON_TOKENS), key=len, reverse=True))
+)
+_TYPO_TOKENS = tuple((t, b) for t, b in _LONG_TOKENS.items() if len(t) >= 5 and not t.isdigit())
+
+
 def _brand_mimicked(host: str) -> str | None:
     """The brand a non-official host imitates, if any."""
-    labels = re.split(r"[.]", host)
+    m = _LONG_TOKEN_RE.search(host)
+    if m is not None:
+        return _LONG_TOKENS[m.group()]
+    labels = host.split(".")
     parts = [p for label in labels for p in label.split("-") if p]
-    for brand, tokens in _BRAND_TOKENS.items():
-        for token in tokens:
-            for part in [*labels, *parts]:
-                if not part:
-                    continue
-                if part == token:
-                    return brand
-                if len(token) >= 4:
-                    if token in part:
-                        return brand
-                    skel_part, skel_token = _skeleton(part), _skeleton(token)
-                    if skel_token in skel_part:
-                        return brand
-                    if len(token) >= 5 and _edit_distance_le1(part, token):
-                        return brand
+    for part in (*labels, *parts):
+        brand = _SHORT_TOKENS.get(part)
+        if brand is not None:
+            return brand
+    m = _SKELETON_TOKEN_RE.search(_skeleton(host))
+    if m is not None:
+        return _SKELETON_TOKENS[m.group()]
+    for part in parts:
+        for token, brand in _TYPO_TOKENS:
+            if abs(len(part) - len(token)) <= 1 and _edit_distance_le1(part, token):
+                return brand
     return None
 
 
@@ -377,7 +390,9 @@ def extract(norm: Normalized) -> list[tuple[int, int, LinkInfo]]:
 
 
 # Cheap gate: no dot-like character, no link.
-_GATE_RE = re.compile(r"[.点。]|\(dot\)|\[dot\]")
+# Cheap gate: a dot-like character right after an ASCII letter or digit ("abc.com", "taobao点com",
+# "1.2.3.4") or a scheme; a "。" after a Chinese character is just the end of a sentence.
+_GATE_RE = re.compile(r"[a-z0-9-](?:[.点。]|\(dot\)|\[dot\]|\[\.\]|\(\.\))|://")
 
 
 def scan(norm: Normalized) -> list[Finding]:

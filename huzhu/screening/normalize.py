@@ -398,11 +398,16 @@ _DIGIT_GROUP_RE = re.compile(r"[0-9]+")
 _DIGIT_RUN_RE = re.compile(rf"[0-9]+(?:[{_DIGIT_SEP}]{{1,3}}[0-9]+)*")
 
 
-def digits_view(norm: Normalized | str) -> list[DigitRun]:
-    """All digit runs of a normalized text (only ASCII digits; numerals were folded already)."""
+def digits_view(norm: Normalized | str, *, min_chars: int = 1) -> list[DigitRun]:
+    """All digit runs of a normalized text (only ASCII digits; numerals were folded already).
+
+    Runs shorter than ``min_chars`` characters (separators included) are skipped cheaply.
+    """
     text = norm.text if isinstance(norm, Normalized) else norm
     runs: list[DigitRun] = []
     for m in _DIGIT_RUN_RE.finditer(text):
+        if m.end() - m.start() < min_chars:
+            continue
         run_text = m.group()
         base = m.start()
         groups = tuple(

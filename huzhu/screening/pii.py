@@ -220,18 +220,36 @@ def _landline_parts(digits: str, groups: list[str]) -> tuple[str, str] | None:
     return area, local
 
 
-def _bank_card_valid(digits: str) -> bool:
+def _bank_card_valid(digits: str, *, labelled: bool = False) -> bool:
     n = len(digits)
     if not 15 <= n <= 19 or not luhn_valid(digits):
         return False
     table, prefix_lengths = _bins()
     for plen in prefix_lengths:
         lengths = table.get(digits[:plen])
-        # A full 6+-digit BIN is strong evidence for any usual length (16-19); short BINs and
-        # 15-digit cards (American Express co-brands) must match the length the bank issues.
-        if lengths is not None and (n in lengths or (plen >= 6 and n >= 16)):
+        if lengths is None:
+            continue
+        # A full 6+-digit BIN is strong evidence for any usual length (16-19). Short BINs (3-5
+        # digits, e.g. 103…) and 15-digit cards must match the length the bank issues, and a
+        # 3-4 digit BIN also needs a card word nearby: long order numbers start with them too.
+        if plen >= 6 and n >= 16:
+            return True
+        if n in lengths and (plen >= 5 or labelled):
             return True
     return False
+
+
+def _id_shaped(digits: str) -> bool:
+    """An 18-digit number with a real region and birth date: an ID number (maybe mistyped)."""
+    return (
+        len(digits) == 18
+        and _region_valid(digits[:6])
+        and digits[6:8] in ("19", "20")
+        and _date_valid(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+    )
+
+
+_CARD_LABEL_RE = re.compile(r"卡|账号|帐号|账户|帐户|转账|汇款|收款|打款|card")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,7 +388,13 @@ def _classify_number(
     if core is not None:
         plus = start > 0 and text[start - 1] == "+"
         return _Cand("phone", start - plus, end, _mask_phone(core), core, "pii.phone")
-    if 15 <= n <= 19 and _bank_card_valid(digits):
+    if (
+        15 <= n <= 19
+        and _bank_card_valid(
+            digits, labelled=_CARD_LABEL_RE.search(text, max(0, start - 12), start) is not None
+        )
+        and not _id_shaped(digits)
+    ):
         return _Cand("bank_card", start, end, _mask_card(digits), digits, "pii.bank_card")
     parts = _landline_parts(digits, groups)
     if parts is not None:
@@ -386,7 +410,11 @@ _QQ_LABEL_RE = re.compile(
 _WECHAT_LABEL_RE = re.compile(
     r"(?:微信|徽信|薇信|威信|维信|卫信|微芯|v信|wei信|(?<![a-z])vx|(?<![a-z])wx(?!id)|weixin|wechat|"
     r"(?:加|\+|私|联系|找)(?:v|w|微|薇|威)(?:信|x)?)"
-    r"(?:号码|号|id)?[\s:：=是为]{0,3}"
+    r"(?:号码|号|id(?=[\s:：=]))?[\s:：=是为]{0,3}"
+)
+# Words that follow a WeChat label without being an ID ("用微信wechat登录").
+_WECHAT_NOT_ID = frozenset(
+    {"wechat", "weixin", "wxpay", "payment", "android", "iphone", "mini-program"}
 )
 _WECHAT_ID_RE = re.compile(r"(?:wxid_[a-z0-9]{4,20}|[a-z][a-z0-9_-]{5,19})(?![a-z0-9_-])")
 _LABEL_DIGITS_RE = re.compile(r"[0-9]+(?:[\s-][0-9]+){0,3}")
@@ -411,12 +439,14 @@ def _label_candidates(text: str, url_spans: list[tuple[int, int]], *, qq: bool) 
                 out.append(
                     _Cand("qq", dm.start(), dm.end(), _mask_keep(digits, 2, 2), digits, "pii.qq")
                 )
+    if _WECHAT_GATE_RE.search(text) is None:
+        return out
     for m in _WECHAT_LABEL_RE.finditer(text):
         pos = m.end()
         if _in_spans(pos, url_spans):
             continue
         im = _WECHAT_ID_RE.match(text, pos)
-        if im is not None:
+        if im is not None and im.group() not in _WECHAT_NOT_ID:
             value = im.group()
             out.append(
                 _Cand("wechat", im.start(), im.end(), _mask_keep(value, 2, 1), value, "pii.wechat")
@@ -563,7 +593,10 @@ def _address_candidates(text: str) -> list[_Cand]:
 _GATE_RE = re.compile(
     r"[0-9@号栋幢]|艾特|圈a|\(at\)|\[at\]|信|vx|wx|weixin|wechat|[加私找+][vw微薇威]"
 )
-_WECHAT_GATE_RE = re.compile(r"信|vx|wx|weixin|wechat|[加私找+][vw微薇威]|联系[vw微薇威]")
+_DIGIT_RE = re.compile(r"[0-9]")
+# Plates and passports: a letter glued to digits (京a12345, e12345678).
+_PLATE_GATE_RE = re.compile(r"[a-z][·•.\s-]?[0-9a-z]{0,2}[0-9]{3}")
+_WECHAT_GATE_RE = re.compile(r"信|vx|wx|weixin|wechat|微芯|[加私找+系][vw微薇威]")
 
 
 def _resolve(cands: list[_Cand]) -> list[_Cand]:
@@ -589,12 +622,15 @@ def scan(norm: Normalized) -> list[Finding]:
     if "@" in text or "艾特" in text or "圈a" in text or "at" in text:
         cands.extend(_email_candidates(text))
         url_spans = [s for s in url_spans if not any(c.start <= s[0] < c.end for c in cands)]
-    runs = digits_view(text)
-    if runs:
-        cands.extend(_number_candidates(text, runs, url_spans))
-        cands.extend(_plate_passport_candidates(text))
-    if runs or _WECHAT_GATE_RE.search(text) is not None:
-        cands.extend(_label_candidates(text, url_spans, qq=bool(runs)))
+    has_digits = _DIGIT_RE.search(text) is not None
+    if has_digits:
+        runs = digits_view(text, min_chars=10)
+        if runs:
+            cands.extend(_number_candidates(text, runs, url_spans))
+        if _PLATE_GATE_RE.search(text) is not None:
+            cands.extend(_plate_passport_candidates(text))
+    if has_digits or _WECHAT_GATE_RE.search(text) is not None:
+        cands.extend(_label_candidates(text, url_spans, qq=has_digits))
     if "号" in text or "栋" in text or "幢" in text or "座" in text:
         cands.extend(_address_candidates(text))
     cands = [c for c in cands if c.category in ("email",) or not _in_spans(c.start, url_spans)]

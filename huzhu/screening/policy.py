@@ -156,40 +156,79 @@ class Decision:
     extra: tuple[Finding, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+def _gate(rule: Rule) -> frozenset[str] | None:
+    """Finding kinds without which ``rule`` cannot match (None: it may match without findings).
+
+    Lets ``decide`` skip most rules at once: a message with no findings at all only meets rules on
+    words, patterns or standing.
+    """
+    if rule.filter.empty and rule.also is None:
+        return None
+    if not rule.filter.empty:
+        if rule.filter.kinds:
+            return rule.filter.kinds
+        if rule.filter.link_classes:
+            return frozenset({"link"})
+        return frozenset(KINDS)
+    assert rule.also is not None
+    return rule.also.kinds or frozenset(KINDS)
+
+
 class RuleSet:
-    rules: tuple[Rule, ...] = ()
-    use_defaults: bool = True
+    """An ordered list of rules (group rules first, then the defaults unless turned off)."""
+
+    __slots__ = ("_compiled", "_textual", "rules", "use_defaults")
+
+    def __init__(self, rules: tuple[Rule, ...] = (), use_defaults: bool = True) -> None:
+        self.rules = tuple(rules)
+        self.use_defaults = use_defaults
+        all_rules = self.rules + (DEFAULT_RULES if use_defaults else ())
+        self._compiled = tuple((rule, _gate(rule), ACTION_ORDER[rule.action]) for rule in all_rules)
+        self._textual = any(gate is None for _rule, gate, _order in self._compiled)
+
+    def __repr__(self) -> str:
+        return f"RuleSet({len(self.rules)} rules, defaults={self.use_defaults})"
 
     def all_rules(self) -> tuple[Rule, ...]:
-        return self.rules + (DEFAULT_RULES if self.use_defaults else ())
+        return tuple(rule for rule, _gate, _order in self._compiled)
 
     def decide(
         self, text: str, findings: Sequence[Finding], *, standing: float | None = None
     ) -> Decision:
         """The action for a normalized ``text`` and its findings."""
+        if not findings and not self._textual:
+            return _ALLOW
+        kinds = {f.kind for f in findings}
         remaining = list(findings)
         exempt: set[int] = set()
-        best = "allow"
+        best = 0
         best_rule: Rule | None = None
         fired: list[str] = []
-        for rule in self.all_rules():
+        for rule, gate, order in self._compiled:
+            if gate is not None and gate.isdisjoint(kinds):
+                continue
+            if order and order <= best:
+                continue  # cannot make the verdict stricter
             ok, matched = rule.match(text, remaining, standing)
             if not ok:
                 continue
             fired.append(rule.id)
-            if rule.action == "allow":
+            if not order:  # allow: exempt the findings it matched from later rules
                 if matched:
                     ids = {id(f) for f in matched}
                     exempt |= ids
                     remaining = [f for f in remaining if id(f) not in ids]
+                    kinds = {f.kind for f in remaining}
                 continue
-            if ACTION_ORDER[rule.action] > ACTION_ORDER[best]:
-                best, best_rule = rule.action, rule
+            best, best_rule = order, rule
         if best_rule is None:
             return Decision("allow", "", "", tuple(fired), frozenset(exempt))
         return Decision(
-            best, best_rule.reason_zh, best_rule.reason_en, tuple(fired), frozenset(exempt)
+            best_rule.action,
+            best_rule.reason_zh,
+            best_rule.reason_en,
+            tuple(fired),
+            frozenset(exempt),
         )
 
 
@@ -620,6 +659,7 @@ _DEFAULT_DATA: list[dict[str, Any]] = [
 ]
 
 DEFAULT_RULES: tuple[Rule, ...] = ()
+_ALLOW = Decision("allow", "", "", (), frozenset())
 
 
 def default_ruleset() -> RuleSet:

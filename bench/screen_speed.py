@@ -1,0 +1,235 @@
+"""Screening speed, memory and first-call latency (issue 3 targets).
+
+Usage::
+
+    .venv/bin/python bench/screen_speed.py            # full report
+    .venv/bin/python bench/screen_speed.py --quick    # fewer rounds
+    .venv/bin/python bench/screen_speed.py --profile  # cProfile of the 30-char run (top 25)
+
+Measures, single core (one process, no threads):
+
+- messages/s of ``screen()`` for 30-character and 100-character messages with every
+  normalization on (a seeded mix of plain chatter, traditional characters, full-width forms,
+  inserted separators, Chinese-numeral phone numbers, ID/card numbers, links, scam wording);
+- the same with a per-group ``RecentWindow`` (dedup on);
+- per-stage cost;
+- RSS of the loaded engine and the latency of the first ``screen()`` call after import (in a fresh
+  subprocess).
+
+Presidio side by side is a later task: ``presidio_compare(messages)`` is the hook; it returns None
+until ``presidio-analyzer`` is installed and recognizers for the Chinese PII kinds are written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import platform
+import pstats
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from huzhu.screening import RecentWindow, ScreenContext, lexicon, links, pii, screen  # noqa: E402  # noqa: E402
+from huzhu.screening.normalize import normalize  # noqa: E402
+
+try:  # the classifier stage is optional while it is being written
+    from huzhu.screening import classify
+except ImportError:  # pragma: no cover
+    classify = None  # type: ignore[assignment]
+
+CHATTER = [
+    "今天拼多多有活动，大家帮我砍一刀，谢谢啦",
+    "明天下午三点开会，记得带电脑和充电器",
+    "这个攻略不错，收藏了，回头试试看",
+    "谁有考研英语的资料，求分享一下",
+    "家里的猫又掉毛了怎么办，有没有好用的梳子",
+    "周末一起去爬山吗，天气预报说是晴天",
+    "这家店的奶茶第二杯半价，下班去买",
+    "孩子作业不会做，数学题有人帮忙看看吗",
+    "团购的水果到了，记得去门口拿",
+    "请问这个优惠券还能用吗，过期了没有",
+    "今天加班到九点，累死了",
+    "刚拼成功了，谢谢大家帮忙助力",
+    "有没有人知道附近哪里修手机比较靠谱",
+    "简历写好了，谁能帮我看看有什么问题",
+]
+TRADITIONAL = ["請問這個優惠券還能用嗎", "謝謝大家幫忙助力", "這家店的奶茶第二杯半價"]
+SCAM = [
+    "兼职刷单日赚五百，加微信详聊",
+    "无抵押贷款当天放款，私聊我",
+    "恭喜您中奖了，点击链接领取奖品",
+    "您的快递丢失，客服为您办理退款",
+]
+EVASIONS = ["加 微 信", "刷*单", "兼☆职", "ｖｘ", "扣扣"]
+
+
+def _phone(rng: random.Random) -> str:
+    digits = "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9))
+    style = rng.randrange(4)
+    if style == 0:
+        return digits
+    if style == 1:
+        return "".join("零一二三四五六七八九"[int(c)] for c in digits)
+    if style == 2:
+        return "".join(chr(0xFF10 + int(c)) for c in digits)
+    return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+
+
+def make_messages(length: int, count: int, seed: int = 3) -> list[str]:
+    """``count`` messages of exactly ``length`` characters, a seeded realistic mix."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    while len(out) < count:
+        parts: list[str] = []
+        while sum(map(len, parts)) < length:
+            roll = rng.random()
+            if roll < 0.55:
+                parts.append(rng.choice(CHATTER))
+            elif roll < 0.65:
+                parts.append(rng.choice(TRADITIONAL))
+            elif roll < 0.72:
+                parts.append("电话" + _phone(rng))
+            elif roll < 0.78:
+                parts.append(rng.choice(SCAM))
+            elif roll < 0.84:
+                parts.append(rng.choice(EVASIONS))
+            elif roll < 0.90:
+                parts.append(
+                    "https://mobile.yangkeduo.com/goods.html?goods_id="
+                    + str(rng.randint(10**8, 10**9))
+                    + "&share_uin=AB"
+                )
+            elif roll < 0.95:
+                parts.append(f"订单号{rng.randint(10**17, 10**18)}，价格¥{rng.randint(1, 999)}")
+            else:
+                parts.append("ＡＢＣ全角字符１２３")
+            parts.append(rng.choice("，。！ "))
+        out.append("".join(parts)[:length])
+    return out
+
+
+def rate(messages: list[str], context_factory=None, rounds: int = 3) -> float:
+    """Best-of-``rounds`` messages per second."""
+    best = 0.0
+    for _ in range(rounds):
+        contexts = [context_factory(i) for i in range(len(messages))] if context_factory else None
+        start = time.perf_counter()
+        if contexts is None:
+            for text in messages:
+                screen(text)
+        else:
+            for text, ctx in zip(messages, contexts, strict=True):
+                screen(text, context=ctx)
+        elapsed = time.perf_counter() - start
+        best = max(best, len(messages) / elapsed)
+    return best
+
+
+def stage_costs(messages: list[str]) -> dict[str, float]:
+    """Microseconds per message spent in each stage (measured separately)."""
+    norms = [normalize(t) for t in messages]
+    stages = {
+        "normalize": lambda: [normalize(t) for t in messages],
+        "pii": lambda: [pii.scan(n) for n in norms],
+        "lexicon": lambda: [lexicon.scan(n) for n in norms],
+        "links": lambda: [links.scan(n) for n in norms],
+    }
+    if classify is not None:
+        stages["classify"] = lambda: [classify.findings(n) for n in norms]
+    out: dict[str, float] = {}
+    for name, fn in stages.items():
+        fn()
+        start = time.perf_counter()
+        fn()
+        out[name] = (time.perf_counter() - start) / len(messages) * 1e6
+    return out
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def first_call() -> dict[str, float]:
+    """Import time, first-call latency and RSS in a fresh interpreter."""
+    code = (
+        "import time, json\n"
+        "t0 = time.perf_counter()\n"
+        "from huzhu.screening import screen\n"
+        "t1 = time.perf_counter()\n"
+        "screen('加微信 一三八 1234 五六七八 兼职刷单 https://t.cn/abc')\n"
+        "t2 = time.perf_counter()\n"
+        "rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS:')][0].split()[1]\n"
+        "print(json.dumps({'import_s': t1 - t0, 'first_call_s': t2 - t1, 'rss_mb': int(rss) / 1024}))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ROOT
+    )
+    return json.loads(out.stdout)
+
+
+def presidio_compare(messages: list[str]) -> dict[str, float] | None:
+    """Hook for the Presidio side-by-side run (later task): None until it is implemented."""
+    return None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    count = 5_000 if args.quick else 20_000
+    rounds = 2 if args.quick else 3
+
+    fresh = first_call()
+    short = make_messages(30, count)
+    long = make_messages(100, count // 2, seed=4)
+    for text in short[:200] + long[:200]:  # warm the lazy tables
+        screen(text)
+
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for text in short:
+            screen(text)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        return 0
+
+    windows = [RecentWindow() for _ in range(20)]  # 20 groups
+
+    def with_window(i: int) -> ScreenContext:
+        return ScreenContext(author_id=i % 97, window=windows[i % 20], now=i * 0.5)
+
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}",
+        "30_chars_msgs_per_s": round(rate(short, rounds=rounds)),
+        "100_chars_msgs_per_s": round(rate(long, rounds=rounds)),
+        "30_chars_with_window_msgs_per_s": round(rate(short, with_window, rounds=rounds)),
+        "stage_us_30": {k: round(v, 2) for k, v in stage_costs(short).items()},
+        "stage_us_100": {k: round(v, 2) for k, v in stage_costs(long).items()},
+        "loaded_rss_mb": round(rss_mb(), 1),
+        "fresh_import_s": round(fresh["import_s"], 3),
+        "fresh_first_call_s": round(fresh["first_call_s"], 3),
+        "fresh_rss_after_first_call_mb": round(fresh["rss_mb"], 1),
+        "presidio": presidio_compare(short[:1000]),
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,10 +1,14 @@
 # Huzhu 互助 — the two commands a newcomer needs:
 #   make serve   create .venv, install, migrate SQLite, load demo data on first run, serve :8000 + worker
 #   make test    install dev dependencies and run the whole suite
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check -q
+# pip on some machines warns about configured local package folders that do not exist
+QUIET := 2>&1 | { grep -v "^WARNING: Location" || true; }
 
 .PHONY: serve test install dev lint format types check messages openapi clean
 
@@ -12,11 +16,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install -e . $(QUIET)
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PIP) install -e '.[dev]'
+	$(PIP) install -e '.[dev]' $(QUIET)
 	@touch $@
 
 install: $(VENV)/.installed

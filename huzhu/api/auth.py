@@ -6,6 +6,7 @@ response sets no session or CSRF cookie.
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django.conf import settings
@@ -19,6 +20,9 @@ from huzhu.accounts.services import api_token_authenticate
 from huzhu.core.errors import Forbidden, NotAuthenticated
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Anything else cannot be one of our tokens; refusing it early also keeps bytes such as NUL,
+# which PostgreSQL cannot compare, away from the database.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-]{1,200}")
 
 
 class TokenAuth(HttpBearer):
@@ -28,6 +32,8 @@ class TokenAuth(HttpBearer):
     )
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        if not TOKEN_SHAPE.fullmatch(token):
+            return None
         api_token = api_token_authenticate(secret=token)
         if api_token is None:
             return None

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from ninja import Path, Schema
+from pydantic import AfterValidator
 
 # Largest value a 64-bit primary key can hold: bigger ids would overflow the database driver,
 # so they are refused as malformed (422) instead of crashing.
 MAX_ID = 2**63 - 1
+
+
+# C0 control characters other than tab and newlines, and DEL. NUL in particular: PostgreSQL text
+# cannot hold it, so it must be refused as bad input before it reaches the database.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control_characters)]
+"""A user-supplied string: give it an explicit ``max_length`` with ``Field`` where it is used."""
 
 
 class ErrorOut(Schema):

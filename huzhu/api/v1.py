@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -150,6 +151,11 @@ def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
     response["Retry-After"] = "2"
     return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, status=413, code="too_large", message=_("请求内容太大。"))
 
 
 @api.exception_handler(Exception)

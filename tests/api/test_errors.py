@@ -107,3 +107,39 @@ def test_unknown_api_paths_answer_json_404(as_user, owner, path):
     assert error(response) == (404, "not_found")
     assert response.json()["message"] == "Not found."
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/groups", {"name": "宝妈\u0000群"}),
+        ("post", "/groups", {"name": "群", "rules": "1. 先帮后发\u0007"}),
+        ("patch", "/groups/{gid}", {"description": "\u0000"}),
+        ("post", "/me/tokens", {"name": "bot\u0000"}),
+        ("get", "/invites/AB%00CDEF", None),
+        ("get", "/invites/AB-CD", None),
+    ],
+)
+def test_control_characters_are_refused_as_bad_input(as_user, owner, group, method, path, body):
+    # PostgreSQL cannot store NUL: without this check these would be 500s there.
+    api = as_user(owner)
+    url = path.format(gid=group.pk)
+    response = api.get(url) if method == "get" else api.request(method, url, body)
+    assert error(response) == (422, "invalid")
+
+
+def test_text_keeps_newlines_and_tabs(as_user, owner):
+    body = as_user(owner).post("/groups", {"name": "群", "rules": "1. 先帮后发\n\t2. 禁止广告"})
+    assert body.status_code == 201 and body.json()["rules"] == "1. 先帮后发\n\t2. 禁止广告"
+
+
+def test_malformed_bearer_token_is_401(owner):
+    api = ApiClient("hz_abc\u0000def")
+    assert error(api.get("/me")) == (401, "not_authenticated")
+
+
+def test_oversized_body_is_413(as_user, owner, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = as_user(owner, language="en").post("/groups", {"name": "群", "rules": "规" * 9000})
+    assert error(response) == (413, "too_large")
+    assert response.json()["message"] == "The request is too large."

@@ -15,7 +15,7 @@ from pydantic import StrictBool
 
 from huzhu.api.auth import request_user
 from huzhu.api.pagination import Pagination
-from huzhu.api.schemas import MAX_ID, GroupId, InviteId, UserId, errors
+from huzhu.api.schemas import MAX_ID, GroupId, InviteId, Text, UserId, errors
 from huzhu.groups.access import access_group, access_group_admin, access_group_owner
 from huzhu.groups.models import Group, Invite, Membership
 from huzhu.groups.services import (
@@ -106,9 +106,9 @@ class GroupOut(Schema):
 
 
 class GroupCreateIn(Schema):
-    name: str = Field(min_length=1, max_length=NAME_MAX, description="群名称 / group name")
-    description: str = Field("", max_length=DESCRIPTION_MAX, description="群简介")
-    rules: str = Field("", max_length=RULES_MAX, description="群规 / rules members must accept")
+    name: Text = Field(min_length=1, max_length=NAME_MAX, description="群名称 / group name")
+    description: Text = Field("", max_length=DESCRIPTION_MAX, description="群简介")
+    rules: Text = Field("", max_length=RULES_MAX, description="群规 / rules members must accept")
     capacity: int | None = Field(
         None,
         ge=2,
@@ -121,9 +121,9 @@ class GroupCreateIn(Schema):
 class GroupUpdateIn(Schema):
     """Only the fields sent are changed."""
 
-    name: str | None = Field(None, min_length=1, max_length=NAME_MAX)
-    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
-    rules: str | None = Field(None, max_length=RULES_MAX)
+    name: Text | None = Field(None, min_length=1, max_length=NAME_MAX)
+    description: Text | None = Field(None, max_length=DESCRIPTION_MAX)
+    rules: Text | None = Field(None, max_length=RULES_MAX)
     capacity: int | None = Field(None, ge=2, le=settings.GROUP_MAX_CAPACITY)
     invite_only: StrictBool | None = None
 

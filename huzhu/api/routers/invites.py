@@ -20,7 +20,13 @@ from huzhu.groups.services import group_active_count, group_join, invite_lookup
 router = Router()
 
 InviteCode = Annotated[
-    str, Path(min_length=1, max_length=32, description="邀请码 / the invite code")
+    str,
+    Path(
+        min_length=1,
+        max_length=32,
+        pattern=r"^[A-Za-z0-9]+$",
+        description="邀请码（不区分大小写）/ the invite code, case-insensitive",
+    ),
 ]
 
 

@@ -16,7 +16,7 @@ from huzhu.accounts.models import ApiToken
 from huzhu.accounts.services import api_token_create, api_token_revoke
 from huzhu.api.auth import request_token, request_user
 from huzhu.api.pagination import Pagination
-from huzhu.api.schemas import TokenId, errors
+from huzhu.api.schemas import Text, TokenId, errors
 from huzhu.core.errors import Forbidden
 
 router = Router()
@@ -46,7 +46,7 @@ class TokenCreatedOut(TokenOut):
 
 
 class TokenCreateIn(Schema):
-    name: str = Field(min_length=1, max_length=60, description="用途 / what it is for")
+    name: Text = Field(min_length=1, max_length=60, description="用途 / what it is for")
     scope: Scope = Field("read", description="`read` = 只读 GET only, `read_write` = 读写")
 
 

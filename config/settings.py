@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "huzhu.aid",
     "huzhu.notifications",
     "huzhu.chat",
+    "huzhu.resources",
+    "huzhu.search",
     "huzhu.realtime",
     "huzhu.api",
     "huzhu.web",

@@ -29,6 +29,7 @@ class AuditEventType(models.TextChoices):
     AID_REQUEST_MODERATED = "aid_request.moderated", _("审核互助请求")
     HELP_DISPUTED = "help.disputed", _("帮助被标记为未收到")
     HELP_DISPUTE_RESOLVED = "help.dispute_resolved", _("处理帮助争议")
+    RESOURCE_REMOVED = "resource.removed", _("管理员删除群友分享的资源")
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,290 @@
+"""Searching: what a member may find, ranked, with highlighted snippets.
+
+Access is part of the query itself: every statement joins the index to the member's *active*
+memberships, so content of a group the member never joined, left or was removed from can match
+nothing — no result, no snippet, no count. Ranking: the backend's text relevance (FTS5 bm25 on
+SQLite, ts_rank on PostgreSQL) picks up to ``CANDIDATES`` matches; these are re-ranked by
+relevance, recency (half-life 30 days) and helpfulness (confirmations, accepted answers, helps).
+Queries are cut into character bigrams (``segment.query_terms``), so no dictionary is loaded here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from huzhu.groups.models import Group, Membership, MembershipStatus
+from huzhu.search.models import SearchDoc, SourceKind
+from huzhu.search.segment import QueryTerm, highlight_needles, normalize, query_terms
+
+if TYPE_CHECKING:
+    from huzhu.accounts.models import User
+
+CANDIDATES = 200
+SNIPPET_CHARS = 90
+RECENCY_HALF_LIFE_DAYS = 30.0
+W_RELEVANCE, W_RECENCY, W_HELPFUL = 0.65, 0.2, 0.15
+
+Mode = Literal["all", "any"]
+
+# Filter names shown to members → (source kind, subkinds or None for all).
+KIND_FILTERS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "resource": (SourceKind.RESOURCE, None),
+    "deal": (SourceKind.RESOURCE, ("deal",)),
+    "question": (SourceKind.AID_REQUEST, ("question",)),
+    "answer": (SourceKind.AID_ANSWER, None),
+    "request": (SourceKind.AID_REQUEST, ("groupbuy", "boost")),
+    "groupbuy": (SourceKind.AID_REQUEST, ("groupbuy",)),
+    "message": (SourceKind.CHAT_MESSAGE, None),
+}
+
+
+@dataclass(slots=True)
+class Hit:
+    doc: SearchDoc
+    group_name: str
+    score: float
+    title_html: SafeString
+    snippet_html: SafeString
+
+    @property
+    def kind(self) -> str:
+        return self.doc.kind
+
+    @property
+    def subkind(self) -> str:
+        return self.doc.subkind
+
+
+@dataclass(slots=True)
+class SearchResult:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    mode: Mode = "all"
+    relaxed: bool = False  # no document had every term, so any-term matches are shown
+
+
+def _member_group_ids(user: User) -> list[int]:
+    return list(
+        Membership.objects.filter(user_id=user.pk, status=MembershipStatus.ACTIVE).values_list(
+            "group_id", flat=True
+        )
+    )
+
+
+def _fts5_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts5_match(terms: list[QueryTerm], group_ids: list[int], mode: Mode) -> str:
+    op = " AND " if mode == "all" else " OR "
+    text = op.join(_fts5_quote(t.text) + ("*" if t.prefix else "") for t in terms)
+    scope = " OR ".join(f'"g{int(g)}"' for g in group_ids)
+    return f"segmented : ({text}) AND scope : ({scope})"
+
+
+def _tsquery(terms: list[QueryTerm], mode: Mode) -> str:
+    op = " & " if mode == "all" else " | "
+    # Terms hold only letters, digits and CJK characters (segment._RUN_RE), so quoting is enough.
+    return op.join("'" + t.text.replace("'", "") + "'" + (":*" if t.prefix else "") for t in terms)
+
+
+def _filters_sql(
+    *, kinds: list[str], group_id: int | None, since: datetime | None, until: datetime | None
+) -> tuple[str, list[object]]:
+    sql: list[str] = []
+    params: list[object] = []
+    if kinds:
+        clauses = []
+        for name in kinds:
+            source, subkinds = KIND_FILTERS[name]
+            if subkinds is None:
+                clauses.append("d.kind = %s")
+                params.append(source)
+            else:
+                clauses.append(
+                    "(d.kind = %s AND d.subkind IN (" + ", ".join(["%s"] * len(subkinds)) + "))"
+                )
+                params.extend([source, *subkinds])
+        sql.append("(" + " OR ".join(clauses) + ")")
+    if group_id is not None:
+        sql.append("d.group_id = %s")
+        params.append(group_id)
+    if since is not None:
+        sql.append("d.created_at >= %s")
+        params.append(since)
+    if until is not None:
+        sql.append("d.created_at < %s")
+        params.append(until)
+    return "".join(" AND " + s for s in sql), params
+
+
+def _candidates(
+    *,
+    user: User,
+    group_ids: list[int],
+    terms: list[QueryTerm],
+    mode: Mode,
+    kinds: list[str],
+    group_id: int | None,
+    since: datetime | None,
+    until: datetime | None,
+    exclude: tuple[str, int] | None,
+) -> list[tuple[int, float]]:
+    """(doc id, text relevance ≥ 0) of the best text matches the member may see."""
+    extra_sql, extra_params = _filters_sql(kinds=kinds, group_id=group_id, since=since, until=until)
+    if exclude is not None:
+        extra_sql += " AND NOT (d.kind = %s AND d.object_id = %s)"
+        extra_params += [exclude[0], exclude[1]]
+    # The membership subquery is the access rule; the FTS scope tokens only make it fast.
+    access = (
+        " AND d.group_id IN (SELECT m.group_id FROM groups_membership m"
+        " WHERE m.user_id = %s AND m.status = %s)"
+    )
+    access_params: list[object] = [user.pk, MembershipStatus.ACTIVE]
+    # Only placeholders and fixed SQL are concatenated; every value is a parameter.
+    where = access + extra_sql + " ORDER BY rel DESC LIMIT %s"
+    params = [*access_params, *extra_params, CANDIDATES]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            sql = (
+                "SELECT d.id, -bm25(search_fts, 1.0, 0.0) AS rel FROM search_fts"
+                " JOIN search_searchdoc d ON d.id = search_fts.rowid"
+                " WHERE search_fts MATCH %s"
+            )
+            cursor.execute(sql + where, [_fts5_match(terms, group_ids, mode), *params])
+        elif connection.vendor == "postgresql":
+            sql = (
+                "SELECT d.id, ts_rank(d.vector, q) AS rel"
+                " FROM search_searchdoc d, to_tsquery('simple'::regconfig, %s) q"
+                " WHERE d.vector @@ q"
+            )
+            cursor.execute(sql + where, [_tsquery(terms, mode), *params])
+        else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+            raise NotImplementedError(connection.vendor)
+        return [(row[0], float(row[1] or 0.0)) for row in cursor.fetchall()]
+
+
+def _spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping spans of ``needles`` in ``text`` (case- and width-insensitive)."""
+    low = normalize(text)
+    if len(low) != len(text):  # NFKC changed the length (rare ligatures): match plain lower()
+        low = text.lower()
+    taken = [False] * len(text)
+    spans: list[tuple[int, int]] = []
+    for needle in needles:
+        start = low.find(needle)
+        while start != -1:
+            end = start + len(needle)
+            if not any(taken[start:end]):
+                spans.append((start, end))
+                for i in range(start, end):
+                    taken[i] = True
+            start = low.find(needle, end)
+    return sorted(spans)
+
+
+def highlight(text: str, needles: list[str], *, window: int | None = None) -> SafeString:
+    """``text`` escaped for HTML with matches in <mark>; cut to a window around the first match."""
+    spans = _spans(text, needles)
+    start, end = 0, len(text)
+    if window is not None and len(text) > window:
+        first = spans[0][0] if spans else 0
+        start = max(0, min(first - window // 4, len(text) - window))
+        end = start + window
+    out: list[str] = ["…" if start > 0 else ""]
+    pos = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(escape(text[pos:s]))
+        out.append("<mark>" + escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(escape(text[pos:end]))
+    if end < len(text):
+        out.append("…")
+    return mark_safe("".join(out))  # noqa: S308 - every piece of user text above is escaped
+
+
+def _score(rel: float, best: float, doc: SearchDoc, now: datetime) -> float:
+    relevance = rel / best if best > 0 else 0.0
+    age_days = max((now - doc.created_at).total_seconds() / 86400.0, 0.0)
+    recency = 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
+    helpful = min(1.0, math.log1p(max(doc.helpfulness, 0)) / math.log1p(10))
+    return doc.boost * (W_RELEVANCE * relevance + W_RECENCY * recency + W_HELPFUL * helpful)
+
+
+def search(
+    *,
+    user: User,
+    query: str,
+    kinds: list[str] | None = None,
+    group_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    mode: Mode = "all",
+    relax: bool = True,
+    exclude: tuple[str, int] | None = None,
+) -> SearchResult:
+    """Search what ``user`` may see. ``mode="all"`` needs every term; with ``relax`` an empty
+    all-terms result falls back to any-term matches (marked ``relaxed``)."""
+    result = SearchResult(query=query, mode=mode)
+    terms = query_terms(query)
+    kinds = [k for k in (kinds or []) if k in KIND_FILTERS]
+    group_ids = _member_group_ids(user)
+    if not terms or not group_ids or (group_id is not None and group_id not in group_ids):
+        return result
+    args = {
+        "user": user,
+        "group_ids": group_ids,
+        "terms": terms,
+        "kinds": kinds,
+        "group_id": group_id,
+        "since": since,
+        "until": until,
+        "exclude": exclude,
+    }
+    candidates = _candidates(mode=mode, **args)  # type: ignore[arg-type]
+    if not candidates and mode == "all" and relax and len(terms) > 1:
+        candidates = _candidates(mode="any", **args)  # type: ignore[arg-type]
+        result.relaxed = bool(candidates)
+        result.mode = "any"
+    if not candidates:
+        return result
+    docs = SearchDoc.objects.in_bulk([doc_id for doc_id, _rel in candidates])
+    best = max(rel for _id, rel in candidates)
+    now = timezone.now()
+    scored = sorted(
+        (
+            (_score(rel, best, docs[doc_id], now), docs[doc_id])
+            for doc_id, rel in candidates
+            if doc_id in docs
+        ),
+        key=lambda pair: (-pair[0], -pair[1].pk),
+    )
+    page = scored[offset : offset + limit]
+    names = dict(
+        Group.objects.filter(pk__in={d.group_id for _s, d in page}).values_list("id", "name")
+    )
+    needles = highlight_needles(query)
+    for score, doc in page:
+        result.hits.append(
+            Hit(
+                doc=doc,
+                group_name=names.get(doc.group_id, ""),
+                score=round(score, 4),
+                title_html=highlight(doc.title, needles),
+                snippet_html=highlight(doc.body, needles, window=SNIPPET_CHARS),
+            )
+        )
+    return result

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "huzhu.resources",
     "huzhu.search",
     "huzhu.realtime",
+    "huzhu.moderation",
     "huzhu.api",
     "huzhu.web",
 ]

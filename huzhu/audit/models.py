@@ -30,6 +30,24 @@ class AuditEventType(models.TextChoices):
     HELP_DISPUTED = "help.disputed", _("帮助被标记为未收到")
     HELP_DISPUTE_RESOLVED = "help.dispute_resolved", _("处理帮助争议")
     RESOURCE_REMOVED = "resource.removed", _("管理员删除群友分享的资源")
+    # moderation
+    REPORT_CREATED = "report.created", _("举报")
+    CONTENT_HIDDEN = "moderation.content_hidden", _("举报达到阈值，内容暂时隐藏")
+    REVIEW_ENQUEUED = "review.enqueued", _("进入审核队列")
+    REVIEW_CLAIMED = "review.claimed", _("认领审核")
+    REVIEW_RESOLVED = "review.resolved", _("处理审核")
+    SANCTION_ISSUED = "sanction.issued", _("处罚成员")
+    SANCTION_LIFTED = "sanction.lifted", _("撤销处罚")
+    APPEAL_FILED = "appeal.filed", _("提出申诉")
+    APPEAL_DECIDED = "appeal.decided", _("处理申诉")
+    MODERATION_SETTINGS_CHANGED = "moderation.settings_changed", _("修改审核与处罚设置")
+    MEMBER_NOTE_ADDED = "member_note.added", _("添加成员备注")
+    BAN_LIST_CREATED = "ban_list.created", _("创建共享封禁名单")
+    BAN_LIST_GROUP_ADDED = "ban_list.group_added", _("群加入共享封禁名单")
+    BAN_LIST_GROUP_REMOVED = "ban_list.group_removed", _("群退出共享封禁名单")
+    BAN_LIST_ENTRY_ADDED = "ban_list.entry_added", _("加入共享封禁名单")
+    FACTCHECK_NOTE_CREATED = "factcheck_note.created", _("撰写核实")
+    FACTCHECK_WRITER_PAUSED = "factcheck_note.writer_paused", _("暂停撰写核实")
 
 
 class AuditEvent(models.Model):

@@ -31,6 +31,8 @@ __all__ = ["RecentWindow", "shingles", "similarity"]
 
 _K = 6  # smallest shingle hashes indexed per message
 _MIN_SHINGLES = 4  # shorter texts ("好的", "谢谢") are never duplicates of anything
+_BUCKET_CAP = 48  # per index key, only the most recent entries are kept: cost stays bounded
+_MAX_CANDIDATES = 12  # near-duplicate candidates confirmed with the exact Jaccard similarity
 _STRIP_RE = re.compile(
     r"(?:https?://|www\.)\S+|[\s0-9\W_]+",
 )
@@ -75,7 +77,7 @@ class RecentWindow:
     flood_count: int = 5
     flood_seconds: float = 30.0
     _entries: deque[_Entry] = field(default_factory=deque, repr=False)
-    _index: dict[int, set[int]] = field(default_factory=dict, repr=False)
+    _index: dict[int, dict[int, None]] = field(default_factory=dict, repr=False)
     _by_seq: dict[int, _Entry] = field(default_factory=dict, repr=False)
     _posts: dict[Hashable, deque[float]] = field(default_factory=dict, repr=False)
     _seq: int = 0
@@ -93,7 +95,7 @@ class RecentWindow:
             for key in old.keys:
                 bucket = self._index.get(key)
                 if bucket is not None:
-                    bucket.discard(old.seq)
+                    bucket.pop(old.seq, None)
                     if not bucket:
                         del self._index[key]
         flood_horizon = now - max(self.flood_seconds, 0.0)
@@ -126,14 +128,21 @@ class RecentWindow:
             self._expire(now)
             if keys:
                 counts: dict[int, int] = {}
+                index = self._index
                 for key in keys:
-                    for seq in self._index.get(key, ()):
-                        counts[seq] = counts.get(seq, 0) + 1
+                    bucket = index.get(key)
+                    if bucket:
+                        for seq in bucket:
+                            counts[seq] = counts.get(seq, 0) + 1
+                need = 2 if len(keys) > 2 else 1
+                candidates = sorted(
+                    (seq for seq, shared in counts.items() if shared >= need),
+                    key=counts.__getitem__,
+                    reverse=True,
+                )[:_MAX_CANDIDATES]
                 repeat = False
                 copiers: set[Hashable | None] = set()
-                for seq, shared in counts.items():
-                    if shared < 2 and len(keys) > 2:
-                        continue
+                for seq in candidates:
                     entry = self._by_seq[seq]
                     if similarity(sh, entry.shingles) < self.near_threshold:
                         continue
@@ -141,6 +150,8 @@ class RecentWindow:
                         repeat = True
                     else:
                         copiers.add(entry.author if entry.author is not None else ("anon", seq))
+                    if repeat and (not allow_copy or len(copiers) >= self.copy_threshold):
+                        break  # nothing more to learn
                 if repeat:
                     findings.append(
                         Finding("duplicate", "repeat", *whole, Severity.MEDIUM, "duplicate.repeat")
@@ -180,7 +191,13 @@ class RecentWindow:
                 self._entries.append(entry)
                 self._by_seq[entry.seq] = entry
                 for key in keys:
-                    self._index.setdefault(key, set()).add(entry.seq)
+                    bucket = self._index.get(key)
+                    if bucket is None:
+                        self._index[key] = {entry.seq: None}
+                    else:
+                        bucket[entry.seq] = None
+                        if len(bucket) > _BUCKET_CAP:
+                            del bucket[next(iter(bucket))]  # oldest first (insertion order)
                 if len(self._entries) > self.max_items:
                     self._expire(now)
         return findings

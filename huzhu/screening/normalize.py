@@ -105,6 +105,15 @@ def _load_junk() -> str:
 
 
 SEPARATOR_CHARS: str = _load_junk()
+# Other symbols (emoji, dingbats, arrows, box drawing …) are junk between characters as well.
+# Astral emoji are matched as a range next to the BMP class so sre keeps its bitmap for the latter.
+_SYMBOLS_BMP = "".join(
+    chr(cp)
+    for cp in range(0x2000, 0x3000)
+    if unicodedata.category(chr(cp)) == "So" and chr(cp) not in SEPARATOR_CHARS
+)
+SEPARATOR_CHARS += _SYMBOLS_BMP
+_ASTRAL_SYMBOLS = "\U0001f000-\U0001faff"
 
 
 def _char_class(codepoints: set[int]) -> str:
@@ -213,7 +222,7 @@ def _bmp_or_astral(codepoints: set[int]) -> re.Pattern[str]:
 _CHANGE_RE = _bmp_or_astral(set(_TABLE))
 _IRREGULAR_RE = _bmp_or_astral(set(_IRREGULAR))
 
-_SEP_CLASS = "[" + re.escape(SEPARATOR_CHARS) + "]"
+_SEP_CLASS = "(?:[" + re.escape(SEPARATOR_CHARS) + "]|[" + _ASTRAL_SYMBOLS + "])"
 # A separator run is dodge material when it sits between two word characters and at least one of
 # them is non-ASCII (CJK). "\w" covers CJK, letters, digits and "_"; "[^\W\x00-\x7f]" is a
 # non-ASCII word character.
@@ -221,6 +230,7 @@ _SEP_RUN_RE = re.compile(_SEP_CLASS + "+")
 _NUMERAL_CHARS = "0-9" + "".join(CN_DIGITS)
 _NUMERAL_RUN_RE = re.compile(f"[{_NUMERAL_CHARS}]{{4,}}")
 _CN_DIGIT_RE = re.compile("[" + "".join(CN_DIGITS) + "]")
+_CN_DIGIT_RUN_RE = re.compile("[" + "".join(CN_DIGITS) + "]+")
 _CN_DIGIT_TABLE = str.maketrans(CN_DIGITS)
 
 
@@ -257,7 +267,16 @@ class Normalized:
     code-point offsets in ``original`` (end exclusive).
     """
 
-    __slots__ = ("_ends", "_irregular", "_removed", "_stage1", "_starts", "original", "text")
+    __slots__ = (
+        "_ends",
+        "_irregular",
+        "_removed",
+        "_stage1",
+        "_starts",
+        "numeral_spans",
+        "original",
+        "text",
+    )
 
     def __init__(
         self,
@@ -270,6 +289,9 @@ class Normalized:
     ) -> None:
         self.original = original
         self.text = text
+        # Spans of ``text`` whose digits were written as Chinese numerals: digit runs are split
+        # there too, so "13812345678一起" still holds the phone number 13812345678.
+        self.numeral_spans: tuple[tuple[int, int], ...] = ()
         self._stage1 = stage1
         self._irregular = irregular
         self._removed = removed
@@ -363,10 +385,18 @@ def normalize(text: str) -> Normalized:
             stage2 = "".join(pieces)
 
     final = stage2
+    numeral_spans: tuple[tuple[int, int], ...] = ()
     if _CN_DIGIT_RE.search(stage2) is not None:
-        final = _NUMERAL_RUN_RE.sub(_numeral_sub, stage2)
+        spans: list[tuple[int, int]] = []
+        for m in _NUMERAL_RUN_RE.finditer(stage2):
+            spans.extend(c.span() for c in _CN_DIGIT_RUN_RE.finditer(stage2, m.start(), m.end()))
+        if spans:
+            final = _NUMERAL_RUN_RE.sub(_numeral_sub, stage2)
+            numeral_spans = tuple(spans)
 
-    return Normalized(text, final, stage1=stage1, irregular=irregular, removed=removed)
+    norm = Normalized(text, final, stage1=stage1, irregular=irregular, removed=removed)
+    norm.numeral_spans = numeral_spans
+    return norm
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,7 +425,7 @@ _CURRENCY = (
 # marks a price for the PII stage.
 _DIGIT_SEP = re.escape(SEPARATOR_CHARS + "()[]（）【】@" + _CURRENCY)
 _DIGIT_GROUP_RE = re.compile(r"[0-9]+")
-_DIGIT_RUN_RE = re.compile(rf"[0-9]+(?:[{_DIGIT_SEP}]{{1,3}}[0-9]+)*")
+_DIGIT_RUN_RE = re.compile(rf"[0-9]+(?:(?:[{_DIGIT_SEP}]|[{_ASTRAL_SYMBOLS}]){{1,3}}[0-9]+)*")
 
 
 def digits_view(norm: Normalized | str, *, min_chars: int = 1) -> list[DigitRun]:
@@ -403,7 +433,10 @@ def digits_view(norm: Normalized | str, *, min_chars: int = 1) -> list[DigitRun]
 
     Runs shorter than ``min_chars`` characters (separators included) are skipped cheaply.
     """
-    text = norm.text if isinstance(norm, Normalized) else norm
+    if isinstance(norm, Normalized):
+        text, numeral_spans = norm.text, norm.numeral_spans
+    else:
+        text, numeral_spans = norm, ()
     runs: list[DigitRun] = []
     for m in _DIGIT_RUN_RE.finditer(text):
         if m.end() - m.start() < min_chars:
@@ -413,6 +446,24 @@ def digits_view(norm: Normalized | str, *, min_chars: int = 1) -> list[DigitRun]
         groups = tuple(
             (base + g.start(), base + g.end()) for g in _DIGIT_GROUP_RE.finditer(run_text)
         )
+        if numeral_spans:
+            groups = _split_at(groups, numeral_spans)
         digits = "".join(text[s:e] for s, e in groups)
         runs.append(DigitRun(digits, groups, m.start(), m.end()))
     return runs
+
+
+def _split_at(
+    groups: tuple[tuple[int, int], ...], spans: tuple[tuple[int, int], ...]
+) -> tuple[tuple[int, int], ...]:
+    """Split digit groups where written digits meet Chinese numerals."""
+    cuts = {p for span in spans for p in span}
+    out: list[tuple[int, int]] = []
+    for start, end in groups:
+        inner = sorted(p for p in cuts if start < p < end)
+        prev = start
+        for p in inner:
+            out.append((prev, p))
+            prev = p
+        out.append((prev, end))
+    return tuple(out)

@@ -23,7 +23,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from huzhu.screening.normalize import DigitRun, Normalized, digits_view
+from huzhu.screening.normalize import SEPARATOR_CHARS, DigitRun, Normalized, digits_view
 from huzhu.screening.types import Finding, Severity
 
 __all__ = [
@@ -378,10 +378,10 @@ def _classify_number(
         if id_card_valid(number):
             return _Cand("id_card", start, end + 1, _mask_id(number), number, "pii.id_card")
         return None
-    if end < len(text) and text[end].isascii() and text[end].isalnum():
-        return None  # glued to more letters/digits: a code, not a number on its own
-    if start > 0 and text[start - 1].isdigit():
-        return None
+    if end < len(text) and text[end].isascii() and text[end].isalpha():
+        return None  # glued to letters: a code, not a number on its own
+    # (A digit right next to the candidate can only be a Chinese numeral split off by
+    # digits_view, as in "13812345678一起": that boundary is a real one.)
     if n in (18, 15) and id_card_valid(digits):
         return _Cand("id_card", start, end, _mask_id(digits), digits, "pii.id_card")
     core = _phone_digits(digits)
@@ -403,14 +403,18 @@ def _classify_number(
     return None
 
 
+# Between a label and the value: colons, spaces, "是/为", junk symbols and emoji ("薇❤️: xxx").
+_FILL = "(?:[\\s:：=是为" + re.escape(SEPARATOR_CHARS) + "]|[\U0001f000-\U0001faff])"
 _QQ_LABEL_RE = re.compile(
     r"(?:(?<![a-z])qq|扣扣|抠抠|口口|球球|企鹅|(?<![a-z])q(?=[号:\s]|[0-9]))"
-    r"(?:号码|号|群)?[\s:：=是为]{0,3}(?=[0-9])"
+    r"(?:号码|号|群)?(?:[加我]|联系|方式|私聊|私信|" + _FILL + "){0,4}(?=[0-9])"
 )
 _WECHAT_LABEL_RE = re.compile(
     r"(?:微信|徽信|薇信|威信|维信|卫信|微芯|v信|wei信|(?<![a-z])vx|(?<![a-z])wx(?!id)|weixin|wechat|"
-    r"(?:加|\+|私|联系|找)(?:v|w|微|薇|威)(?:信|x)?)"
-    r"(?:号码|号|id(?=[\s:：=]))?[\s:：=是为]{0,3}"
+    r"(?:加|\+|私|联系|找)(?:v|w|微|薇|威)(?:信|x)?|(?<![a-z])[vw薇威微](?="
+    + _FILL
+    + "{0,3}[:：]))"
+    r"(?:号码|号|id(?=[\s:：=]))?" + _FILL + "{0,4}"
 )
 # Words that follow a WeChat label without being an ID ("用微信wechat登录").
 _WECHAT_NOT_ID = frozenset(
@@ -624,7 +628,7 @@ def scan(norm: Normalized) -> list[Finding]:
         url_spans = [s for s in url_spans if not any(c.start <= s[0] < c.end for c in cands)]
     has_digits = _DIGIT_RE.search(text) is not None
     if has_digits:
-        runs = digits_view(text, min_chars=10)
+        runs = digits_view(norm, min_chars=10)
         if runs:
             cands.extend(_number_candidates(text, runs, url_spans))
         if _PLATE_GATE_RE.search(text) is not None:

@@ -565,6 +565,18 @@ _DEFAULT_DATA: list[dict[str, Any]] = [
         },
     },
     {
+        "id": "default.classifier-with-words",
+        "kinds": ["classifier"],
+        "categories": ["scam", "ads"],
+        "with": {"kinds": ["lexicon"], "categories": [*_SERIOUS, "ads"]},
+        "action": "hold",
+        "reason": {
+            "zh": "模型与词库都提示疑似诈骗或违法广告，等待管理员审核",
+            "en": "Both the classifier and the word lists point to a scam or illegal advertising; "
+            "held for review",
+        },
+    },
+    {
         "id": "default.contact-with-ad",
         "kinds": ["pii"],
         "categories": _CONTACT,
@@ -602,30 +614,36 @@ _DEFAULT_DATA: list[dict[str, Any]] = [
         },
     },
     {
-        "id": "default.classifier-scam-sure",
+        "id": "default.classifier-scam-ads-sure",
         "kinds": ["classifier"],
-        "categories": ["scam"],
-        "score_above": 0.97,
-        "with": {
-            "kinds": ["lexicon", "link"],
-            "categories": [*_SERIOUS, "ads", "shortener", "other"],
-        },
+        "categories": ["scam", "ads"],
+        "score_above": 0.95,
         "action": "block",
         "reason": {
-            "zh": "高度疑似诈骗信息",
-            "en": "Almost certainly a scam",
+            "zh": "高度疑似诈骗或违法广告",
+            "en": "Almost certainly a scam or illegal advertising",
         },
     },
     {
         "id": "default.classifier-abuse",
         "kinds": ["classifier"],
         "categories": ["abuse"],
-        "score_above": 0.5,
+        # 0.75 rather than the classifier's suggested 0.6: on the dev set it keeps abuse recall
+        # at 0.95 while normal chatter flagged drops below 1%.
+        "score_above": 0.75,
         "action": "hold",
         "reason": {
             "zh": "疑似辱骂或人身攻击，等待管理员审核",
             "en": "Looks abusive; held for review",
         },
+    },
+    {
+        "id": "default.classifier-abuse-sure",
+        "kinds": ["classifier"],
+        "categories": ["abuse"],
+        "score_above": 0.97,
+        "action": "block",
+        "reason": {"zh": "辱骂或人身攻击", "en": "Abusive"},
     },
     {
         "id": "default.link-shortener",

@@ -162,7 +162,6 @@ class InviteForm(ServiceForm):
         label=_("使用次数上限"),
         required=False,
         initial=0,
-        help_text=_("0 表示不限。"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     error_fields: ClassVar[dict[str, str]] = {

@@ -339,6 +339,14 @@ def _target_label(target_type: str) -> str:
     return labels.get(target_type, target_type)
 
 
+def _extra_items(extra: dict[str, Any]) -> list[tuple[str, str]]:
+    """An audit row's JSON extra as key/value lines (nested values stay JSON)."""
+    return [
+        (key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+        for key, value in sorted((extra or {}).items())
+    ]
+
+
 @login_required
 @require_GET
 def group_audit(request: HttpRequest, group_id: int) -> HttpResponse:
@@ -356,9 +364,7 @@ def group_audit(request: HttpRequest, group_id: int) -> HttpResponse:
                 if event.target_type
                 else ""
             ),
-            "extra": json.dumps(event.extra, ensure_ascii=False, indent=1, sort_keys=True)
-            if event.extra
-            else "",
+            "extra": _extra_items(event.extra),
         }
         for event in page.object_list
     ]

@@ -2,8 +2,9 @@
 
 Services raise typed errors; no web view has to catch them just to avoid a 500. A full request
 gets ``web/error.html``; an htmx request gets the message swapped into the page's ``#flash`` area,
-so a failed partial update never replaces a panel with an error page. The JSON API renders its
-own errors and is left alone.
+so a failed partial update never replaces a panel with an error page. A redirect answered to an
+htmx request becomes an ``HX-Redirect`` (a full page load), so a panel is never replaced by a whole
+page either. The JSON API renders its own errors and is left alone.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from huzhu.core.errors import HuzhuError, NotAuthenticated, RateLimited
+
+REDIRECTS = {301, 302, 303, 307, 308}
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -51,7 +54,12 @@ class HuzhuErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if is_htmx(request) and response.status_code in REDIRECTS and "Location" in response:
+            # The browser's XHR would follow a redirect and htmx would swap the whole next page
+            # (often the login page, when a session expired) into a panel. Navigate instead.
+            return hx_redirect(response["Location"])
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, HuzhuError) or request.path.startswith("/api/"):
@@ -61,11 +69,12 @@ class HuzhuErrorMiddleware:
         return render_error(request, exception)
 
 
-def redirect_to_login(request: HttpRequest) -> HttpResponse:
-    response = django_redirect_to_login(request.get_full_path())
-    if is_htmx(request):
-        # htmx would follow a 302 and swap the login page into a panel; send the browser instead.
-        hx = HttpResponse(status=204)
-        hx["HX-Redirect"] = response["Location"]
-        return hx
+def hx_redirect(url: str) -> HttpResponse:
+    """Tell htmx to load ``url`` as a full page."""
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
     return response
+
+
+def redirect_to_login(request: HttpRequest) -> HttpResponse:
+    return django_redirect_to_login(request.get_full_path())

@@ -170,3 +170,13 @@ def test_account_pages_need_login(client: Client) -> None:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"] == f"/login/?next={url}"
+
+
+def test_log_in_from_an_invite_returns_to_it(client: Client) -> None:
+    make_user("alice")
+    page = client.get("/login/?next=/join/ABCDEFGH/")
+    assert 'name="next" value="/join/ABCDEFGH/"' in page.content.decode()
+    response = client.post(
+        "/login/", {"username": "alice", "password": PASSWORD, "next": "/join/ABCDEFGH/"}
+    )
+    assert response["Location"] == "/join/ABCDEFGH/"

@@ -94,3 +94,10 @@ def test_static_assets_are_served(client: Client) -> None:
     for path in ("/static/web/huzhu.css", "/static/web/huzhu.js", "/static/web/vendor/htmx.min.js"):
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_a_stale_form_gets_a_chinese_csrf_page() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "页面已过期" in text(response)

@@ -261,12 +261,7 @@ def member_transfer(request: HttpRequest, group_id: int, user_id: int) -> HttpRe
         request, _("已把群主转让给 %(name)s，你现在是管理员。") % {"name": target.user}
     )
     # The viewer's own role changed, so the whole page changes: reload it rather than a panel.
-    url = reverse("web:group_home", args=[group.pk])
-    if is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return redirect("web:group_home", group_id=group.pk)  # htmx: an HX-Redirect (middleware)
 
 
 @login_required

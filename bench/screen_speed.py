@@ -83,52 +83,70 @@ def _phone(rng: random.Random) -> str:
     return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
 
 
-def make_messages(length: int, count: int, seed: int = 3) -> list[str]:
-    """``count`` messages of exactly ``length`` characters, a seeded realistic mix."""
+def make_messages(
+    length: int, count: int, seed: int = 3, *, plain_share: float = 0.55
+) -> list[str]:
+    """``count`` messages of exactly ``length`` characters, a seeded mix.
+
+    Each message is built from segments; a segment is plain chatter with probability
+    ``plain_share`` and otherwise one of: traditional characters, a disguised phone number, scam
+    wording, an evasion, a shopping link with sharer parameters, an order number with a price,
+    full-width text. ``plain_share=0.55`` is the adversarial "mixed" corpus (almost every message
+    exercises several normalizations); ``0.95`` is closer to real group chat.
+    """
     rng = random.Random(seed)
     out: list[str] = []
+    rest = 1.0 - plain_share
     while len(out) < count:
         parts: list[str] = []
         while sum(map(len, parts)) < length:
             roll = rng.random()
-            if roll < 0.55:
+            if roll < plain_share:
                 parts.append(rng.choice(CHATTER))
-            elif roll < 0.65:
-                parts.append(rng.choice(TRADITIONAL))
-            elif roll < 0.72:
-                parts.append("电话" + _phone(rng))
-            elif roll < 0.78:
-                parts.append(rng.choice(SCAM))
-            elif roll < 0.84:
-                parts.append(rng.choice(EVASIONS))
-            elif roll < 0.90:
-                parts.append(
-                    "https://mobile.yangkeduo.com/goods.html?goods_id="
-                    + str(rng.randint(10**8, 10**9))
-                    + "&share_uin=AB"
-                )
-            elif roll < 0.95:
-                parts.append(f"订单号{rng.randint(10**17, 10**18)}，价格¥{rng.randint(1, 999)}")
             else:
-                parts.append("ＡＢＣ全角字符１２３")
+                kind = int((roll - plain_share) / rest * 8)
+                if kind == 0:
+                    parts.append(rng.choice(TRADITIONAL))
+                elif kind == 1:
+                    parts.append("电话" + _phone(rng))
+                elif kind == 2:
+                    parts.append(rng.choice(SCAM))
+                elif kind == 3:
+                    parts.append(rng.choice(EVASIONS))
+                elif kind == 4:
+                    parts.append(
+                        "https://mobile.yangkeduo.com/goods.html?goods_id="
+                        + str(rng.randint(10**8, 10**9))
+                        + "&share_uin=AB"
+                    )
+                elif kind == 5:
+                    parts.append(f"订单号{rng.randint(10**17, 10**18)}，价格¥{rng.randint(1, 999)}")
+                elif kind == 6:
+                    parts.append("ＡＢＣ全角字符１２３")
+                else:
+                    parts.append(rng.choice(TRADITIONAL) + rng.choice(EVASIONS))
             parts.append(rng.choice("，。！ "))
         out.append("".join(parts)[:length])
     return out
 
 
 def rate(messages: list[str], context_factory=None, rounds: int = 3) -> float:
-    """Best-of-``rounds`` messages per second."""
+    """Best-of-``rounds`` messages per CPU-second of this process.
+
+    CPU time rather than wall time: the benchmark machine is shared, and CPU time of one
+    single-threaded process is what "one core" means.
+    """
     best = 0.0
     for _ in range(rounds):
         contexts = [context_factory(i) for i in range(len(messages))] if context_factory else None
-        start = time.perf_counter()
+        start = time.process_time()
         if contexts is None:
             for text in messages:
                 screen(text)
         else:
             for text, ctx in zip(messages, contexts, strict=True):
                 screen(text, context=ctx)
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         best = max(best, len(messages) / elapsed)
     return best
 
@@ -147,9 +165,9 @@ def stage_costs(messages: list[str]) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, fn in stages.items():
         fn()
-        start = time.perf_counter()
+        start = time.process_time()
         fn()
-        out[name] = (time.perf_counter() - start) / len(messages) * 1e6
+        out[name] = (time.process_time() - start) / len(messages) * 1e6
     return out
 
 
@@ -213,14 +231,20 @@ def main() -> int:
     def with_window(i: int) -> ScreenContext:
         return ScreenContext(author_id=i % 97, window=windows[i % 20], now=i * 0.5)
 
+    chat_short = make_messages(30, count, seed=5, plain_share=0.95)
+    chat_long = make_messages(100, count // 2, seed=6, plain_share=0.95)
     report = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}",
-        "30_chars_msgs_per_s": round(rate(short, rounds=rounds)),
-        "100_chars_msgs_per_s": round(rate(long, rounds=rounds)),
-        "30_chars_with_window_msgs_per_s": round(rate(short, with_window, rounds=rounds)),
-        "stage_us_30": {k: round(v, 2) for k, v in stage_costs(short).items()},
-        "stage_us_100": {k: round(v, 2) for k, v in stage_costs(long).items()},
+        "unit": "messages per CPU-second, one process, one thread",
+        "mixed_30_chars": round(rate(short, rounds=rounds)),
+        "mixed_100_chars": round(rate(long, rounds=rounds)),
+        "chat_30_chars": round(rate(chat_short, rounds=rounds)),
+        "chat_100_chars": round(rate(chat_long, rounds=rounds)),
+        "mixed_30_chars_with_window": round(rate(short, with_window, rounds=rounds)),
+        "stage_us_mixed_30": {k: round(v, 2) for k, v in stage_costs(short).items()},
+        "stage_us_mixed_100": {k: round(v, 2) for k, v in stage_costs(long).items()},
+        "stage_us_chat_30": {k: round(v, 2) for k, v in stage_costs(chat_short).items()},
         "loaded_rss_mb": round(rss_mb(), 1),
         "fresh_import_s": round(fresh["import_s"], 3),
         "fresh_first_call_s": round(fresh["first_call_s"], 3),

@@ -31,8 +31,8 @@ __all__ = ["RecentWindow", "shingles", "similarity"]
 
 _K = 6  # smallest shingle hashes indexed per message
 _MIN_SHINGLES = 4  # shorter texts ("好的", "谢谢") are never duplicates of anything
-_BUCKET_CAP = 48  # per index key, only the most recent entries are kept: cost stays bounded
-_MAX_CANDIDATES = 12  # near-duplicate candidates confirmed with the exact Jaccard similarity
+_BUCKET_CAP = 24  # per index key, only the most recent entries are kept: cost stays bounded
+_MAX_CANDIDATES = 8  # near-duplicate candidates confirmed with the exact Jaccard similarity
 _STRIP_RE = re.compile(
     r"(?:https?://|www\.)\S+|[\s0-9\W_]+",
 )

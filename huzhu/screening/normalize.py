@@ -165,6 +165,14 @@ def _build_table() -> dict[int, str]:
         table[cp] = ""
     for cp, digit in _EXTRA_DIGITS.items():
         table[cp] = digit
+    # Decorative symbols from the junk list whose NFKC form is letters (℡ → TEL, ℅ → c/o,
+    # ㊣ → 正) are dropped rather than expanded into words that were never written.
+    for line in (DATA_DIR / "abuse" / "无意义符号.txt").read_text(encoding="utf-8").splitlines():
+        sym = line.strip()
+        if len(sym) == 1 and sym not in "@＠":
+            folded = unicodedata.normalize("NFKC", sym)
+            if folded != sym and any(c.isalnum() for c in folded):
+                table[ord(sym)] = ""
     for cp in range(ord("A"), ord("Z") + 1):
         table[cp] = chr(cp + 32)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huzhu.screening.normalize import CN_DIGITS, digits_view, normalize
+from huzhu.screening.normalize import CN_DIGITS, DATA_DIR, digits_view, normalize
 
 
 @pytest.mark.parametrize(
@@ -103,3 +105,44 @@ def test_any_text_normalizes_with_valid_offsets(text: str) -> None:
         for end in (start, min(n, start + 1), n):
             s, e = norm.to_original(start, end)
             assert 0 <= s <= e <= len(text)
+
+
+def _mars_pairs() -> list[tuple[str, str]]:
+    path = DATA_DIR / "abuse" / "简体-火星文词典.txt"
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2:
+            plain, mars = parts[0].strip(), parts[1].strip()
+            if len(plain) == 1 and len(mars) == 1 and plain != mars:
+                pairs.append((plain, mars))
+    return pairs
+
+
+MARS = _mars_pairs()
+MARS_OF = {plain: mars for plain, mars in MARS if normalize(mars).text == plain}
+
+
+def test_most_mars_script_characters_fold_back() -> None:
+    recovered = sum(normalize(mars).text == plain for plain, mars in MARS)
+    assert recovered / len(MARS) >= 0.6
+
+
+@pytest.mark.parametrize(
+    "phrase", ["刷单返利", "兼职日结", "加微信", "无抵押贷款", "中奖领奖", "代开发票", "信用卡套现"]
+)
+def test_phrases_written_in_mars_script_fold_back(phrase: str) -> None:
+    disguised = "".join(MARS_OF.get(ch, ch) for ch in phrase)
+    assert disguised != phrase  # the table really disguises it
+    assert normalize(disguised).text == phrase
+
+
+@pytest.mark.parametrize("phrase", ["刷单返利", "兼职日结", "加微信好友"])
+def test_junk_symbols_from_the_shared_table_are_removed_between_characters(phrase: str) -> None:
+    path = DATA_DIR / "abuse" / "无意义符号.txt"
+    symbols = [
+        s.strip() for s in path.read_text(encoding="utf-8").splitlines() if len(s.strip()) == 1
+    ]
+    failures = [s for s in symbols if normalize(s.join(phrase)).text != phrase]
+    # currency signs stay on purpose (they mark prices); nothing else may survive
+    assert all(unicodedata.category(s) == "Sc" or s in "@＠" for s in failures), failures

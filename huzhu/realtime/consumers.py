@@ -13,6 +13,7 @@ This consumer does not use a Channels channel layer: events come from the proces
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -171,6 +173,17 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         with translation.override(self.language):
             try:
                 result = handler(content)
+            except (OperationalError, InterfaceError):
+                # The database is unreachable: nothing was saved; the client resends, same key.
+                logger.warning("realtime: database unavailable for %s", handler.__name__)
+                if not connection.in_atomic_block:
+                    with contextlib.suppress(Exception):
+                        connection.close()
+                return {
+                    "ok": False,
+                    "code": "retry",
+                    "message": _("服务器暂时无法保存消息，请稍后重试（内容不会丢失）。"),
+                }
             except HuzhuError as exc:
                 error: dict[str, Any] = {"ok": False, "code": exc.code, "message": str(exc.message)}
                 error.update({k: v for k, v in exc.extra.items() if isinstance(v, str | int)})

@@ -411,7 +411,7 @@ _QQ_LABEL_RE = re.compile(
 )
 _WECHAT_LABEL_RE = re.compile(
     r"(?:微信|徽信|薇信|威信|维信|卫信|微芯|v信|wei信|(?<![a-z])vx|(?<![a-z])wx(?!id)|weixin|wechat|"
-    r"(?:加|\+|私|联系|找)(?:v|w|微|薇|威)(?:信|x)?|(?<![a-z])[vw薇威微](?="
+    r"(?:加|\+|➕|私|联系|找)(?:v|w|微|薇|威)(?:信|x)?|(?<![a-z])[vw薇威微](?="
     + _FILL
     + "{0,3}[:：]))"
     r"(?:号码|号|id(?=[\s:：=]))?" + _FILL + "{0,4}"
@@ -475,7 +475,8 @@ def _label_candidates(text: str, url_spans: list[tuple[int, int]], *, qq: bool) 
 
 _EMAIL_RE = re.compile(
     r"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{0,63}"
-    r"\s?(?:@|\(at\)|\[at\]|艾特|圈a)\s?"
+    r"\s?(?:@|\(at\)|\[at\]|艾特|圈a|#(?=(?:qq|163|126|139|189|yeah|foxmail|gmail|sina|sohu|"
+    r"outlook|hotmail|yahoo|aliyun|icloud)(?:\.|点|。)))\s?"
     r"[a-z0-9][a-z0-9-]{0,62}(?:(?:\.|点|。)[a-z0-9-]{1,63})*(?:\.|点|。)[a-z]{2,10}(?![a-z0-9])"
 )
 
@@ -483,7 +484,7 @@ _EMAIL_RE = re.compile(
 def _email_candidates(text: str) -> list[_Cand]:
     out: list[_Cand] = []
     for m in _EMAIL_RE.finditer(text):
-        value = re.sub(r"\s?(?:\(at\)|\[at\]|艾特|圈a)\s?", "@", m.group())
+        value = re.sub(r"\s?(?:\(at\)|\[at\]|艾特|圈a|#)\s?", "@", m.group())
         value = value.replace("点", ".").replace("。", ".").replace(" ", "")
         local, _, domain = value.partition("@")
         masked = f"{local[0]}***@{domain}"
@@ -594,13 +595,13 @@ def _address_candidates(text: str) -> list[_Cand]:
 # ---------------------------------------------------------------------------------------------
 # Entry points.
 
-_GATE_RE = re.compile(
-    r"[0-9@号栋幢]|艾特|圈a|\(at\)|\[at\]|信|vx|wx|weixin|wechat|[加私找+][vw微薇威]"
-)
 _DIGIT_RE = re.compile(r"[0-9]")
 # Plates and passports: a letter glued to digits (京a12345, e12345678).
 _PLATE_GATE_RE = re.compile(r"[a-z][·•.\s-]?[0-9a-z]{0,2}[0-9]{3}")
-_WECHAT_GATE_RE = re.compile(r"信|vx|wx|weixin|wechat|微芯|[加私找+系][vw微薇威]")
+_WECHAT_GATE_RE = re.compile(
+    r"信|vx|wx|weixin|wechat|微芯|[加私找+➕系][vw微薇威]|[vw薇威微]\W{0,3}[:：]"
+)
+_GATE_RE = re.compile(r"[0-9@#号栋幢]|艾特|圈a|\(at\)|\[at\]|" + _WECHAT_GATE_RE.pattern)
 
 
 def _resolve(cands: list[_Cand]) -> list[_Cand]:
@@ -623,7 +624,7 @@ def scan(norm: Normalized) -> list[Finding]:
         return []
     url_spans = [m.span() for m in _URL_SPAN_RE.finditer(text)] if "." in text else []
     cands: list[_Cand] = []
-    if "@" in text or "艾特" in text or "圈a" in text or "at" in text:
+    if "@" in text or "艾特" in text or "圈a" in text or "at" in text or "#" in text:
         cands.extend(_email_candidates(text))
         url_spans = [s for s in url_spans if not any(c.start <= s[0] < c.end for c in cands)]
     has_digits = _DIGIT_RE.search(text) is not None

@@ -59,6 +59,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("邮箱 zhang.san@qq.com", [("email", "zhang.san@qq.com")]),
         ("邮箱ｚｈａｎｇ＠１６３．ｃｏｍ", [("email", "ｚｈａｎｇ＠１６３．ｃｏｍ")]),
         ("邮箱zhangsan艾特qq点com", [("email", "zhangsan艾特qq点com")]),
+        ("邮箱 zhangsan#163.com", [("email", "zhangsan#163.com")]),
+        ("➕V abc_12345", [("wechat", "abc_12345")]),
         ("加我QQ：123456789", [("qq", "123456789")]),
         ("扣扣 12345678", [("qq", "12345678")]),
         ("企鹅号 987654321", [("qq", "987654321")]),

@@ -26,9 +26,15 @@ def test_unknown_token_is_401(owner, secret):
 
 
 def test_token_identifies_its_user(owner):
-    response = ApiClient(token_for(owner)).get("/me")
+    response = ApiClient(token_for(owner, scope="read")).get("/me")
     assert response.status_code == 200
-    assert response.json() == {"id": owner.pk, "username": "owner", "display_name": "群主小王"}
+    assert response.json() == {
+        "id": owner.pk,
+        "username": "owner",
+        "display_name": "群主小王",
+        "auth": "token",
+        "token_scope": "read",
+    }
 
 
 def test_read_only_token_reads_but_cannot_write(owner, group):
@@ -73,7 +79,8 @@ def test_token_requests_set_no_cookies(owner, group):
 def test_session_reads_without_csrf_but_writes_need_it(owner):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(owner)
-    assert browser.get("/api/v1/me").json()["username"] == "owner"
+    me = browser.get("/api/v1/me").json()
+    assert me["username"] == "owner" and me["auth"] == "session" and me["token_scope"] is None
 
     refused = browser.post("/api/v1/groups", {"name": "新群"}, content_type="application/json")
     assert error(refused) == (403, "csrf_failed")

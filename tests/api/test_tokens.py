@@ -26,6 +26,7 @@ def create(browser, body):
 def test_created_secret_is_shown_once_and_works(browser, owner):
     response = create(browser, {"name": "微信机器人", "scope": "read"})
     assert response.status_code == 201
+    assert response["Cache-Control"] == "no-store"
     body = response.json()
     assert body["secret"].startswith(f"hz_{body['prefix']}_")
     assert body["scope"] == "read" and body["active"] is True and body["revoked_at"] is None

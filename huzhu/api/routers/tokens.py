@@ -7,7 +7,7 @@ that would outlive its own revocation.
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -69,7 +69,9 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
     description="Browser session only (403 `session_required` with a token). "
     "The response holds the secret, shown only once.",
 )
-def token_create(request: HttpRequest, payload: TokenCreateIn) -> Status[ApiToken]:
+def token_create(
+    request: HttpRequest, response: HttpResponse, payload: TokenCreateIn
+) -> Status[ApiToken]:
     if request_token(request) is not None:
         raise Forbidden(
             _("只能在登录的浏览器里创建令牌，不能用令牌创建令牌。"), code="session_required"
@@ -77,7 +79,9 @@ def token_create(request: HttpRequest, payload: TokenCreateIn) -> Status[ApiToke
     token, secret = api_token_create(
         user=request_user(request), name=payload.name, scope=payload.scope
     )
-    # The secret rides on the instance for this one response; it is never stored.
+    # The secret rides on the instance for this one response; it is never stored, and no cache
+    # along the way may keep it either.
+    response["Cache-Control"] = "no-store"
     token.secret = secret  # type: ignore[attr-defined]
     return Status(201, token)
 

@@ -205,7 +205,8 @@ def _expire_votes_needed(group: Group) -> int:
 def _index_after_commit(resource: Resource) -> None:
     from huzhu.search.services import search_index_remove, search_index_upsert
 
-    if resource.status == ResourceStatus.ACTIVE and (
+    # Expired resources stay findable (flagged and ranked lower): "that deal is over" is an answer.
+    if resource.status != ResourceStatus.DELETED and (
         resource.publication == ResourcePublication.PUBLISHED
     ):
         search_index_upsert(kind="resource", obj=resource)

@@ -162,7 +162,7 @@ def _candidates(
             cursor.execute(sql + where, [_fts5_match(terms, group_ids, mode), *params])
         elif connection.vendor == "postgresql":
             sql = (
-                "SELECT d.id, ts_rank(d.vector, q) AS rel"
+                "SELECT d.id, ts_rank(d.vector, q, 1) AS rel"
                 " FROM search_searchdoc d, to_tsquery('simple'::regconfig, %s) q"
                 " WHERE d.vector @@ q"
             )

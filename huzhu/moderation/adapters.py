@@ -1,5 +1,5 @@
-"""Built-in content adapters (see ``contracts.py``) for aid requests, answers, help disputes and
-chat messages, registered at start-up until those apps register their own.
+"""Built-in content adapters (see ``contracts.py``) for aid requests, answers, help disputes,
+chat messages and resources, registered at start-up until those apps register their own.
 
 Hiding pending review reuses each app's own "held" state (审核中): held content is already shown
 only to its author and the moderators, which is exactly what "hidden pending review" means.
@@ -200,6 +200,46 @@ class MessageAdapter:
         return obj.deleted_at is not None or obj.status == "rejected"
 
 
+class ResourceAdapter:
+    label = _("资源")
+
+    def author(self, obj: Any) -> User:
+        return obj.author
+
+    def group_id(self, obj: Any) -> int:
+        return int(obj.group_id)
+
+    def text(self, obj: Any) -> str:
+        return "\n".join(p for p in (obj.title, obj.body, obj.link) if p)
+
+    def url(self, obj: Any) -> str:
+        return _reverse("web:resource_detail", group_id=obj.group_id, resource_id=obj.pk)
+
+    def set_visibility(self, obj: Any, *, hidden: bool) -> None:
+        old, new = ("published", "held") if hidden else ("held", "published")
+        type(obj).objects.filter(pk=obj.pk, publication=old).update(publication=new)
+
+    def publish(self, obj: Any, *, actor: User) -> None:
+        type(obj).objects.filter(pk=obj.pk, publication="held").update(publication="published")
+
+    def remove(self, obj: Any, *, actor: User) -> None:
+        from huzhu.resources.services import resource_delete
+
+        resource_delete(actor=actor, resource_id=obj.pk, reason="moderation")
+
+    def is_removed(self, obj: Any) -> bool:
+        return bool(obj.status == "deleted")
+
+
+def _held_resources(group_id: int) -> Iterable[tuple[Any, dict[str, Any]]]:
+    from huzhu.resources.models import Resource
+
+    for obj in Resource.objects.filter(group_id=group_id, publication="held").exclude(
+        status="deleted"
+    ):
+        yield obj, {}
+
+
 def _held_aid_requests(group_id: int) -> Iterable[tuple[Any, dict[str, Any]]]:
     from huzhu.aid.models import AidRequest, Publication
 
@@ -241,3 +281,7 @@ def register_builtin_adapters() -> None:
         from huzhu.chat.models import Message
 
         content_adapter_register(Message, MessageAdapter(), held_items=_held_messages)
+    if apps.is_installed("huzhu.resources"):
+        from huzhu.resources.models import Resource
+
+        content_adapter_register(Resource, ResourceAdapter(), held_items=_held_resources)

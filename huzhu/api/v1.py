@@ -173,6 +173,10 @@ def _register_routers() -> None:
     api.add_router("/groups", groups.router, tags=["groups"])
     api.add_router("/invites", invites.router, tags=["invites"])
     api.add_router("/chat", chat.router, tags=["chat"])
+    api.add_router("/aid", "huzhu.api.routers.aid.router", tags=["aid"])
+    api.add_router(
+        "/notifications", "huzhu.api.routers.notifications.router", tags=["notifications"]
+    )
 
 
 _register_routers()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from huzhu.web.views import accounts, groups, pages, tokens
+from huzhu.web.views import accounts, aid_urls, chat, groups, pages, tokens
 
 app_name = "web"
 
@@ -46,4 +46,8 @@ urlpatterns = [
     # API tokens
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
+    # group chat
+    path("groups/<int:group_id>/chat/", chat.chat_page, name="chat"),
+    # mutual aid (互助) and notifications
+    *aid_urls.urlpatterns,
 ]

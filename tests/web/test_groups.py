@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from huzhu.audit.models import AuditEvent
 from huzhu.groups.models import Group, Invite, Membership
 from huzhu.groups.services import invite_create
-from tests.factories import join, make_user
+from tests.factories import join, make_group, make_user
 from tests.web.helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -304,8 +306,6 @@ def test_revoke_unknown_invite_is_404(owner_client: Client, group: Group) -> Non
 
 def test_invites_of_another_group_cannot_be_revoked(owner_client: Client, group: Group) -> None:
     other_owner = make_user("other", "别人")
-    from tests.factories import make_group
-
     other = make_group(other_owner, name="别的群")
     join(other, Membership.objects.get(group=group, role="owner").user)
     invite = invite_create(actor=other_owner, group=other)
@@ -420,3 +420,18 @@ def test_htmx_post_with_csrf_header_is_accepted(group: Group, owner) -> None:
         url, {"expires_in_hours": "24"}, HTTP_X_CSRFTOKEN=token.group(1), headers=HX
     )
     assert response.status_code == 200
+
+
+def test_group_home_queries_do_not_grow_with_members(
+    owner_client: Client, group: Group, owner, django_assert_max_num_queries
+) -> None:
+    join(group)
+    invite_create(actor=owner, group=group)
+    owner_client.get(f"/groups/{group.pk}/")  # warm up session and caches
+    with CaptureQueriesContext(connection) as few:
+        assert owner_client.get(f"/groups/{group.pk}/").status_code == 200
+    for _i in range(15):
+        join(group)
+        invite_create(actor=owner, group=group)
+    with django_assert_max_num_queries(len(few)):
+        assert owner_client.get(f"/groups/{group.pk}/").status_code == 200

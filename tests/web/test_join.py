@@ -82,6 +82,11 @@ def test_join_code_form_redirects_to_the_invite(outsider_client: Client, invite:
     response = outsider_client.get("/join/", {"code": f" {invite.code.lower()} "})
     assert response.status_code == 302
     assert response["Location"] == f"/join/{invite.code}/"
+    pasted = outsider_client.get("/join/", {"code": f"邀请码：{invite.code[:4]}-{invite.code[4:]}"})
+    assert pasted["Location"] == f"/join/{invite.code}/"
+    odd = outsider_client.get("/join/", {"code": "AB/CD?x=1"})
+    assert odd.status_code == 302
+    assert outsider_client.get(odd["Location"]).status_code == 404
     empty = outsider_client.get("/join/", {"code": ""})
     assert empty["Location"] == "/groups/"
     assert "请输入邀请码。" in text(outsider_client.get("/groups/"))

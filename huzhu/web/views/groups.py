@@ -8,6 +8,7 @@ actions get the re-rendered panel back; plain form posts get a redirect to the g
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -383,7 +384,8 @@ def group_audit(request: HttpRequest, group_id: int) -> HttpResponse:
 @require_GET
 def join_by_code(request: HttpRequest) -> HttpResponse:
     """The "I have an invite code" form on My groups submits here."""
-    code = request.GET.get("code", "").strip().upper()
+    # Codes are letters and digits; people paste them with spaces, dashes or the whole sentence.
+    code = re.sub(r"[^A-Z0-9]", "", request.GET.get("code", "").upper())[:16]
     if not code:
         messages.error(request, _("请输入邀请码。"))
         return redirect("web:my_groups")

@@ -16,8 +16,9 @@ Measures, single core (one process, no threads):
 - RSS of the loaded engine and the latency of the first ``screen()`` call after import (in a fresh
   subprocess).
 
-Presidio side by side is a later task: ``presidio_compare(messages)`` is the hook; it returns None
-until ``presidio-analyzer`` is installed and recognizers for the Chinese PII kinds are written.
+Presidio side by side: ``bench/screen_vs_presidio.py`` (separate script, needs the bench extra
+``presidio-analyzer``); ``presidio_compare(messages)`` below is the hook to fold its figures into
+this report, and returns None until then.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from huzhu.screening import RecentWindow, ScreenContext, lexicon, links, pii, screen  # noqa: E402  # noqa: E402
+from huzhu.screening import RecentWindow, ScreenContext, lexicon, links, pii, screen  # noqa: E402
 from huzhu.screening.normalize import normalize  # noqa: E402
 
 try:  # the classifier stage is optional while it is being written

@@ -405,15 +405,17 @@ def _classify_number(
 
 # Between a label and the value: colons, spaces, "是/为", junk symbols and emoji ("薇❤️: xxx").
 _FILL = "(?:[\\s:：=是为" + re.escape(SEPARATOR_CHARS) + "]|[\U0001f000-\U0001faff])"
+# Every alternative starts with a literal and the "not after a letter" checks come after it, so
+# sre can skip ahead to the possible first characters instead of trying each position.
 _QQ_LABEL_RE = re.compile(
-    r"(?:(?<![a-z])qq|扣扣|抠抠|口口|球球|企鹅|(?<![a-z])q(?=[号:\s]|[0-9]))"
+    r"(?:q(?<![a-z]q)(?:q|(?=[号:\s]|[0-9]))|扣扣|抠抠|口口|球球|企鹅)"
     r"(?:号码|号|群)?(?:[加我]|联系|方式|私聊|私信|" + _FILL + "){0,4}(?=[0-9])"
 )
 _WECHAT_LABEL_RE = re.compile(
-    r"(?:微信|徽信|薇信|威信|维信|卫信|微芯|v信|wei信|(?<![a-z])vx|(?<![a-z])wx(?!id)|weixin|wechat|"
-    r"(?:加|\+|➕|私|联系|找)(?:v|w|微|薇|威)(?:信|x)?|(?<![a-z])[vw薇威微](?="
-    + _FILL
-    + "{0,3}[:：]))"
+    r"(?:微信|徽信|薇信|威信|维信|卫信|微芯|v信|wei信|weixin|wechat|"
+    r"v(?<![a-z]v)x|w(?<![a-z]w)x(?!id)|"
+    r"(?:加|\+|➕|私|联系|找)(?:v|w|微|薇|威)(?:信|x)?|"
+    r"[vw薇威微](?<![a-z][vw])(?=" + _FILL + "{0,3}[:：]))"
     r"(?:号码|号|id(?=[\s:：=]))?" + _FILL + "{0,4}"
 )
 # Words that follow a WeChat label without being an ID ("用微信wechat登录").

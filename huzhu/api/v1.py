@@ -174,6 +174,7 @@ def _register_routers() -> None:
     api.add_router("/invites", invites.router, tags=["invites"])
     api.add_router("/chat", chat.router, tags=["chat"])
     api.add_router("/aid", "huzhu.api.routers.aid.router", tags=["aid"])
+    api.add_router("/moderation", "huzhu.api.routers.moderation.router", tags=["moderation"])
     api.add_router(
         "/notifications", "huzhu.api.routers.notifications.router", tags=["notifications"]
     )

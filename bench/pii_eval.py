@@ -113,10 +113,16 @@ def main() -> int:
     hits: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     misses: list[str] = []
+    held: Counter[bool] = Counter()
+    held_examples: list[str] = []
     for _ in range(args.n):
         text, category, value = positive(rng)
         totals[category] += 1
-        shown = screen(text).text
+        verdict = screen(text)
+        shown = verdict.text
+        held[verdict.action in ("hold", "block")] += 1
+        if verdict.action in ("hold", "block"):
+            held_examples.append(f"{text}  =>  {verdict.action} {verdict.reason_zh}")
         numeric = category in ("phone", "id_card", "bank_card", "qq")
         if value not in shown and (not numeric or _digits_only(value) not in _digits_only(shown)):
             hits[category] += 1
@@ -128,7 +134,11 @@ def main() -> int:
     negatives = args.n
     for _ in range(negatives):
         text = synth.lookalike(rng) + rng.choice(["", "，谢谢", "，麻烦查一下"])
-        pii = [f for f in screen(text).findings if f.kind == "pii"]
+        verdict = screen(text)
+        held[verdict.action in ("hold", "block")] += 1
+        if verdict.action in ("hold", "block"):
+            held_examples.append(f"{text}  =>  {verdict.action} {verdict.reason_zh}")
+        pii = [f for f in verdict.findings if f.kind == "pii"]
         if pii:
             flagged[pii[0].category] += 1
             false.append(f"{text}  →  {[(f.category, text[f.start : f.end]) for f in pii]}")
@@ -141,6 +151,12 @@ def main() -> int:
     print(
         f"look-alike messages: {negatives}  flagged: {sum(flagged.values())} = {sum(flagged.values()) / negatives:.4f}  {dict(flagged)}"
     )
+    print(
+        f"ordinary messages (all of the above) held or blocked: {held[True]} / {sum(held.values())}"
+        f" = {held[True] / sum(held.values()):.4f}"
+    )
+    for line in held_examples[: args.show]:
+        print("HELD", line)
     for line in misses[: args.show]:
         print("MISS", line)
     for line in false[: args.show]:

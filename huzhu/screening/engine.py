@@ -8,13 +8,14 @@ parameters.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
 from huzhu.screening import lexicon, links, pii
 from huzhu.screening.dedup import RecentWindow
-from huzhu.screening.normalize import normalize
+from huzhu.screening.normalize import Normalized, normalize
 from huzhu.screening.policy import RuleSet, default_ruleset
 from huzhu.screening.types import Finding, Verdict
 
@@ -54,6 +55,20 @@ class ScreenContext:
 
 
 _DEFAULT_CONTEXT = ScreenContext()
+
+# Long numbers (phone, order, card numbers …) carry no wording signal, but a character n-gram model
+# learns their digits: ordinary chatter with an order number or a phone number in it scored as an
+# advert. The classifier therefore sees every run of 5+ digits (spaces/dashes inside) as one "0".
+# Classifier findings span the whole original text, so the shorter view needs no offset map.
+_LONG_NUMBER_RE = re.compile(r"[0-9][0-9 \-]{3,}[0-9]")
+
+
+def _classifier_view(norm: Normalized) -> Normalized:
+    if _LONG_NUMBER_RE.search(norm.text) is None:
+        return norm
+    return Normalized(norm.original, _LONG_NUMBER_RE.sub("0", norm.text))
+
+
 _DEFAULT_RULES = default_ruleset()
 
 
@@ -100,7 +115,7 @@ def screen(text: str, *, context: ScreenContext | None = None) -> Verdict:
     link_findings: list[Finding] = links.scan(norm) if "links" in stages else []
     findings.extend(link_findings)
     if "classify" in stages and _classify is not None:
-        findings.extend(_classify.findings(norm))
+        findings.extend(_classify.findings(_classifier_view(norm)))
     if ctx.window is not None and "dedup" in stages:
         has_platform = any(f.category == "platform" for f in link_findings)
         findings.extend(

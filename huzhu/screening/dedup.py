@@ -30,7 +30,10 @@ from huzhu.screening.types import Finding, Severity
 __all__ = ["RecentWindow", "shingles", "similarity"]
 
 _K = 6  # smallest shingle hashes indexed per message
-_MIN_SHINGLES = 4  # shorter texts ("好的", "谢谢") are never duplicates of anything
+# Short texts are what members legitimately say alike ("谢谢大家帮忙助力", "收到，明天见"): a
+# repeat needs 8+ shingles (about 10 characters of text), a cross-author copy 12+ (about 14).
+_MIN_SHINGLES = 8
+_MIN_COPY_SHINGLES = 12
 _BUCKET_CAP = 24  # per index key, only the most recent entries are kept: cost stays bounded
 _MAX_CANDIDATES = 8  # near-duplicate candidates confirmed with the exact Jaccard similarity
 _STRIP_RE = re.compile(
@@ -156,7 +159,11 @@ class RecentWindow:
                     findings.append(
                         Finding("duplicate", "repeat", *whole, Severity.MEDIUM, "duplicate.repeat")
                     )
-                if allow_copy and len(copiers) >= self.copy_threshold:
+                if (
+                    allow_copy
+                    and len(sh) >= _MIN_COPY_SHINGLES
+                    and len(copiers) >= self.copy_threshold
+                ):
                     findings.append(
                         Finding(
                             "duplicate",

@@ -84,3 +84,9 @@ def test_check_without_remembering() -> None:
 def test_similarity() -> None:
     assert similarity(shingles(SPAM), shingles(SPAM + "！")) == 1.0
     assert similarity(shingles(SPAM), shingles("今天天气不错，适合出去玩")) < 0.2
+
+
+def test_members_saying_the_same_short_thanks_is_not_spam() -> None:
+    window = RecentWindow(copy_threshold=2)
+    for i in range(5):
+        assert window.check("谢谢大家帮忙助力！", author_id=f"u{i}", now=float(i)) == []

@@ -30,6 +30,12 @@ class Command(BaseCommand):
             help="only this kind (repeatable); default: all",
         )
         parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes that segment text in parallel (use the number of cores for big runs)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kinds = options["kind"] or SourceKind.values

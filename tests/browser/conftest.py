@@ -130,3 +130,75 @@ def log_in(page: Any, base_url: str, username: str, password: str = PASSWORD) ->
 def log_out(page: Any) -> None:
     page.locator("form[action='/logout/'] button").click()
     page.wait_for_selector("header a[href='/login/']")
+
+
+class AsgiLiveServer:
+    """uvicorn serving ``config.asgi:application`` (HTTP and WebSockets) on a spare port.
+
+    pytest-django's ``live_server`` is WSGI, without WebSockets. This one runs uvicorn in a thread
+    of the test process, so it shares the test database (also SQLite's in-memory one) and, in
+    embedded mode, the in-process event bus.
+    """
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = int(s.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server: Any = None
+        self.thread: Any = None
+
+    def start(self) -> None:
+        import threading
+        import time
+
+        import uvicorn
+
+        from config.asgi import application
+
+        config = uvicorn.Config(
+            application,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            ws="websockets",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the ASGI live server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.should_exit = True
+            self.thread.join(10)
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db: Any) -> Iterator[AsgiLiveServer]:
+    """A live ASGI server (WebSockets included) against the test database."""
+    server = AsgiLiveServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def log_in_as(page: Any, base_url: str, user: Any) -> None:
+    """Give ``page``'s browser context a logged-in session for ``user`` (no form round trip)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
+    )

@@ -23,9 +23,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def cut_sockets_of(user_id: int) -> None:
     """Close the user's WebSockets from the server side, like a dropped connection."""
 
+    closing: list[asyncio.Future[None]] = []
+
     def close_all() -> None:
         for conn in list(registry.by_user.get(user_id, ())):
-            asyncio.ensure_future(conn.close(code=4000))  # type: ignore[attr-defined]
+            closing.append(asyncio.ensure_future(conn.close(code=4000)))  # type: ignore[attr-defined]
 
     registry.call_soon(close_all)
 

@@ -54,3 +54,29 @@ def test_copy_and_revoke_an_invite(live_server, new_page) -> None:
     invite.refresh_from_db()
     assert invite.revoked_at is not None
     assert not page.problems, page.problems
+
+
+def test_every_page_fits_a_360px_phone(live_server, new_page) -> None:
+    owner = make_user("alice", "王小美")
+    group = make_group(owner, description="一起拼奶粉、纸尿裤，互相助力砍价。" * 3)
+    invite = invite_create(actor=owner, group=group, max_uses=5)
+    visitor = new_page(viewport={"width": 360, "height": 740})
+    page = new_page(viewport={"width": 360, "height": 740})
+    log_in(page, live_server.url, "alice")
+    for who, path in [
+        (visitor, "/"),
+        (visitor, "/signup/"),
+        (visitor, "/login/"),
+        (visitor, "/privacy/"),
+        (visitor, f"/join/{invite.code}/"),
+        (page, "/groups/"),
+        (page, f"/groups/{group.pk}/"),
+        (page, f"/groups/{group.pk}/settings/"),
+        (page, f"/groups/{group.pk}/audit/"),
+        (page, "/tokens/"),
+        (page, "/account/password/"),
+    ]:
+        who.goto(f"{live_server.url}{path}")
+        width = who.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
+    assert not page.problems and not visitor.problems, page.problems + visitor.problems

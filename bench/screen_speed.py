@@ -172,6 +172,9 @@ def stage_costs(messages: list[str]) -> dict[str, float]:
     return out
 
 
+_NO_CLASSIFIER = frozenset({"pii", "lexicon", "links", "dedup"})
+
+
 def rss_mb() -> float:
     with open("/proc/self/status", encoding="ascii") as fh:
         for line in fh:
@@ -243,6 +246,12 @@ def main() -> int:
         "chat_30_chars": round(rate(chat_short, rounds=rounds)),
         "chat_100_chars": round(rate(chat_long, rounds=rounds)),
         "mixed_30_chars_with_window": round(rate(short, with_window, rounds=rounds)),
+        "chat_30_chars_without_classifier": round(
+            rate(chat_short, lambda i: ScreenContext(stages=_NO_CLASSIFIER), rounds=rounds)
+        ),
+        "chat_100_chars_without_classifier": round(
+            rate(chat_long, lambda i: ScreenContext(stages=_NO_CLASSIFIER), rounds=rounds)
+        ),
         "stage_us_mixed_30": {k: round(v, 2) for k, v in stage_costs(short).items()},
         "stage_us_mixed_100": {k: round(v, 2) for k, v in stage_costs(long).items()},
         "stage_us_chat_30": {k: round(v, 2) for k, v in stage_costs(chat_short).items()},

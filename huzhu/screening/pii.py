@@ -220,10 +220,15 @@ def _landline_parts(digits: str, groups: list[str]) -> tuple[str, str] | None:
     return area, local
 
 
-def _bank_card_valid(digits: str, *, labelled: bool = False) -> bool:
+def _bank_card_valid(digits: str, *, labelled: bool = False, in_fours: bool = False) -> bool:
     n = len(digits)
     if not 15 <= n <= 19 or not luhn_valid(digits):
         return False
+    # Cards the shipped (Chinese) BIN table does not know — Visa/Mastercard/UnionPay issued
+    # elsewhere — still count when the number is written as a card (in groups of four) or next
+    # to a card word.
+    if (labelled or in_fours) and n >= 16 and digits[0] in "3456":
+        return True
     table, prefix_lengths = _bins()
     for plen in prefix_lengths:
         lengths = table.get(digits[:plen])
@@ -249,7 +254,7 @@ def _id_shaped(digits: str) -> bool:
     )
 
 
-_CARD_LABEL_RE = re.compile(r"卡|账号|帐号|账户|帐户|转账|汇款|收款|打款|card")
+_CARD_LABEL_RE = re.compile(r"卡|账号|帐号|账户|帐户|转账|汇款|收款|打款|card|visa|master|银联")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,7 +396,9 @@ def _classify_number(
     if (
         15 <= n <= 19
         and _bank_card_valid(
-            digits, labelled=_CARD_LABEL_RE.search(text, max(0, start - 12), start) is not None
+            digits,
+            labelled=_CARD_LABEL_RE.search(text, max(0, start - 12), start) is not None,
+            in_fours=len(groups) >= 4 and all(len(g) == 4 for g in groups[:-1]),
         )
         and not _id_shaped(digits)
     ):
@@ -416,7 +423,7 @@ _WECHAT_LABEL_RE = re.compile(
     r"v(?<![a-z]v)x|w(?<![a-z]w)x(?!id)|"
     r"(?:加|\+|➕|私|联系|找)(?:v|w|微|薇|威)(?:信|x)?|"
     r"[vw薇威微](?<![a-z][vw])(?=" + _FILL + "{0,3}[:：]))"
-    r"(?:号码|号|id(?=[\s:：=]))?" + _FILL + "{0,4}"
+    r"(?:\s?(?:号码|号|账号|帐号|id)(?=[\s:：=]|[a-z0-9]))?" + _FILL + "{0,4}"
 )
 # Words that follow a WeChat label without being an ID ("用微信wechat登录").
 _WECHAT_NOT_ID = frozenset(
@@ -452,6 +459,9 @@ def _label_candidates(text: str, url_spans: list[tuple[int, int]], *, qq: bool) 
         if _in_spans(pos, url_spans):
             continue
         im = _WECHAT_ID_RE.match(text, pos)
+        if im is None and m.group().rstrip().endswith("id"):
+            # "威信id3np0sqve": the "id" belongs to the ID, not to the label
+            im = _WECHAT_ID_RE.match(text, m.start() + m.group().rstrip().rfind("id"))
         if im is not None and im.group() not in _WECHAT_NOT_ID:
             value = im.group()
             out.append(

@@ -61,6 +61,9 @@ def found(text: str) -> list[tuple[str, str]]:
         ("邮箱zhangsan艾特qq点com", [("email", "zhangsan艾特qq点com")]),
         ("邮箱 zhangsan#163.com", [("email", "zhangsan#163.com")]),
         ("➕V abc_12345", [("wechat", "abc_12345")]),
+        ("威信id3np0sqve", [("wechat", "id3np0sqve")]),
+        ("wechat id: zhang_san88", [("wechat", "zhang_san88")]),
+        ("卡号 4111 1111 1111 1111", [("bank_card", "4111 1111 1111 1111")]),  # BIN not shipped
         ("加我QQ：123456789", [("qq", "123456789")]),
         ("扣扣 12345678", [("qq", "12345678")]),
         ("企鹅号 987654321", [("qq", "987654321")]),

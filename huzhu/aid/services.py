@@ -423,9 +423,9 @@ def aid_request_post(
             if not 1 <= needed_value <= 100:
                 raise InvalidInput(_("助力次数须在 1 到 100 之间。"), code="invalid_needed")
             fields["needed"] = needed_value
-        # The engine sees the link as pasted: its link stage judges the domain and returns the
-        # clean link (sharer and tracking parameters stripped).
-        screened_source = f"{title}\n{body}\n{parsed.link}"
+        # Screen what will be published: the clean link (the engine's link stage has already
+        # judged the domain while parsing; the stripped sharer parameters are never shown).
+        screened_source = f"{title}\n{body}\n{parsed.clean_link}"
     if len(title) > TITLE_MAX:
         raise InvalidInput(_("标题最多 100 个字符。"), code="invalid_title")
     if len(body) > BODY_MAX:
@@ -450,14 +450,12 @@ def aid_request_post(
                 existing_id=same.pk,
             )
 
-    screened = _screen(text=screened_source, author=actor, group=group, kind=f"aid_{kind}")
+    screened = _screen(text=screened_source, author=actor, group=group, kind="request")
     _refuse_blocked(screened)
     if screened.action == "redact":
         lines = screened.text.split("\n")
         title = lines[0][:TITLE_MAX] or title
         body = "\n".join(lines[1:-1] if kind != AidKind.QUESTION else lines[1:]).strip()
-    if kind != AidKind.QUESTION and screened.clean_links:
-        fields["clean_link"] = screened.clean_links[-1]
     publication = Publication.HELD if screened.action == "hold" else Publication.PUBLISHED
     rules = aid_rules_get(group=group)
     now = timezone.now()
@@ -533,7 +531,7 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
     """
     key = _key(idempotency_key)
     request = (
-        AidRequest.objects.select_for_update()
+        AidRequest.objects.select_for_update(of=("self",))
         .select_related("group", "requester")
         .filter(pk=request_id)
         .first()
@@ -630,7 +628,7 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
 def help_dispute(*, actor: User, help_id: int, reason: str = "") -> HelpDispute:
     """The requester says a claimed help never arrived: the moderators get a dispute to decide."""
     help_ = (
-        Help.objects.select_for_update()
+        Help.objects.select_for_update(of=("self",))
         .select_related("request", "group")
         .filter(pk=help_id)
         .first()
@@ -677,7 +675,7 @@ def help_dispute(*, actor: User, help_id: int, reason: str = "") -> HelpDispute:
 def help_dispute_resolve(*, actor: User, dispute_id: int, upheld: bool) -> HelpDispute:
     """A moderator decides. Upheld: the help is revoked and a reversing ledger pair is written."""
     dispute = (
-        HelpDispute.objects.select_for_update()
+        HelpDispute.objects.select_for_update(of=("self",))
         .select_related("help", "help__request")
         .filter(pk=dispute_id)
         .first()
@@ -689,7 +687,7 @@ def help_dispute_resolve(*, actor: User, dispute_id: int, upheld: bool) -> HelpD
         raise Forbidden(_("只有群主和管理员可以处理争议。"))
     if dispute.status != DisputeStatus.OPEN:
         raise Conflict(_("这个争议已经处理过了。"), code="dispute_resolved")
-    request = AidRequest.objects.select_for_update().get(pk=dispute.help.request_id)
+    request = AidRequest.objects.select_for_update(of=("self",)).get(pk=dispute.help.request_id)
     help_ = dispute.help
     if upheld:
         help_.status = HelpStatus.REVOKED
@@ -761,7 +759,7 @@ def answer_post(*, actor: User, request_id: int, body: str, idempotency_key: str
         raise InvalidInput(_("请填写回答内容。"), code="invalid_body")
     if len(body) > ANSWER_MAX:
         raise InvalidInput(_("回答最多 5000 个字符。"), code="invalid_body")
-    screened = _screen(text=body, author=actor, group=request.group, kind="aid_answer")
+    screened = _screen(text=body, author=actor, group=request.group, kind="answer")
     _refuse_blocked(screened)
     with transaction.atomic():
         answer = Answer.objects.create(
@@ -791,7 +789,9 @@ def answer_accept(*, actor: User, answer_id: int) -> Answer:
     if answer is None or answer.request.requester_id != actor.pk:
         raise NotFound(_("没有找到这个回答。"))
     request = (
-        AidRequest.objects.select_for_update().select_related("group").get(pk=answer.request_id)
+        AidRequest.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .get(pk=answer.request_id)
     )
     _member(user=actor, group=request.group_id)
     if answer.publication != Publication.PUBLISHED:
@@ -863,7 +863,10 @@ def request_thank(*, actor: User, request_id: int, helper_id: int) -> int:
 def request_close(*, actor: User, request_id: int) -> AidRequest:
     """The requester (or a moderator) closes an open request; no ledger change."""
     request = (
-        AidRequest.objects.select_for_update().select_related("group").filter(pk=request_id).first()
+        AidRequest.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .filter(pk=request_id)
+        .first()
     )
     if request is None:
         raise NotFound(_("没有找到这个请求。"))
@@ -890,7 +893,10 @@ def request_close(*, actor: User, request_id: int) -> AidRequest:
 def aid_request_moderate(*, actor: User, request_id: int, approve: bool) -> AidRequest:
     """A moderator publishes or rejects a request the screening held."""
     request = (
-        AidRequest.objects.select_for_update().select_related("group").filter(pk=request_id).first()
+        AidRequest.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .filter(pk=request_id)
+        .first()
     )
     if request is None:
         raise NotFound(_("没有找到这个请求。"))
@@ -935,7 +941,7 @@ def _expire_locked(request: AidRequest) -> None:
 def aid_request_expire(*, request_id: int) -> bool:
     """Fail the request if it is still open at its deadline. Idempotent; True if it expired now."""
     request = (
-        AidRequest.objects.select_for_update()
+        AidRequest.objects.select_for_update(of=("self",))
         .select_related("group", "requester")
         .filter(pk=request_id)
         .first()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from huzhu.aid.services import Screened
 from tests.factories import join, make_user
 
 PDD_SHARE = (
@@ -16,19 +15,6 @@ PDD_SHARE = (
 
 def pdd_share(goods: int = 123456789) -> str:
     return PDD_SHARE.format(goods=goods)
-
-
-@pytest.fixture(autouse=True)
-def _screening_allows(monkeypatch, request):
-    """Unless a test asks for the real engine, screening allows everything unchanged."""
-    if "real_screening" in request.fixturenames:
-        return
-    monkeypatch.setattr(
-        "huzhu.aid.services._screen",
-        lambda *, text, author, group, kind: Screened(
-            action="allow", text=text, reason="", clean_links=[]
-        ),
-    )
 
 
 @pytest.fixture
@@ -49,8 +35,3 @@ def carol(group):
 @pytest.fixture
 def dave(group):
     return join(group, make_user("dave", "大卫")).user
-
-
-@pytest.fixture
-def real_screening():
-    """Request the real screening engine instead of the allow-all stand-in."""

@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from huzhu.aid.models import (
+    AidRequest,
     AidStatus,
     DisputeStatus,
     Help,
@@ -512,3 +513,45 @@ def test_a_second_user_not_in_group_sees_nothing(alice, group):
     stranger = make_user()
     with pytest.raises(NotFound):
         list(aid_requests_list(user=stranger, group=group))
+
+
+# --- the real screening engine ---------------------------------------------------------------
+
+
+def test_phone_number_in_a_request_is_masked(alice, group):
+    req = aid_request_post(
+        actor=alice,
+        group=group,
+        kind="question",
+        title="孩子发烧去哪家医院",
+        body="着急，可以打我电话 13812345678",
+        category="life",
+    )
+    assert req.screening_action == "redact"
+    assert "13812345678" not in req.body and "138****5678" in req.body
+    assert req.title == "孩子发烧去哪家医院"
+
+
+def test_illegal_text_is_blocked_with_the_engine_reason(alice, group):
+    with pytest.raises(InvalidInput) as exc:
+        aid_request_post(
+            actor=alice, group=group, kind="question", title="刷单兼职日结", category="work"
+        )
+    assert exc.value.code == "screening_blocked" and "违法违规" in str(exc.value)
+    assert not AidRequest.objects.exists()
+
+
+def test_doubtful_text_is_held_for_moderators(owner, alice, bob, group):
+    req = aid_request_post(
+        actor=alice, group=group, kind="question", title="代开发票", category="work"
+    )
+    assert req.publication == Publication.HELD and "等待管理员审核" in req.screening_reason
+    assert list(aid_requests_list(user=bob, group=group)) == []
+
+
+def test_answers_are_screened_too(alice, bob, group):
+    q = aid_request_post(
+        actor=alice, group=group, kind="question", title="哪里买菜便宜", category="life"
+    )
+    answer = answer_post(actor=bob, request_id=q.pk, body="加我微信 abc12345 告诉你")
+    assert answer.screening_action == "redact" and "abc12345" not in answer.body

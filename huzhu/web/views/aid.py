@@ -208,7 +208,7 @@ def aid_post(request: HttpRequest, group_id: int) -> HttpResponse:
                     messages.warning(request, _("已提交，内容需要管理员审核后才会展示。"))
                 else:
                     messages.success(request, _("已发布。"))
-                return redirect("web:aid_detail", group_id=group.pk, request_id=r.pk)
+                return redirect("web:aid_request", group_id=group.pk, request_id=r.pk)
         else:
             status = 400
     preview = None
@@ -268,7 +268,7 @@ def _back_to_detail(request: HttpRequest, group_id: int, request_id: int) -> Htt
         context = _detail_context(request, group_id, request_id)
         context["oob_flash"] = True
         return render(request, "web/aid/_detail_body.html", context)
-    return redirect("web:aid_detail", group_id=group_id, request_id=request_id)
+    return redirect("web:aid_request", group_id=group_id, request_id=request_id)
 
 
 @login_required

@@ -21,6 +21,12 @@ def test_default_language_is_chinese(as_user, outsider, group):
         assert response["Content-Language"] == "zh-hans"
 
 
+@pytest.mark.parametrize("language", ["en", "en-US", "en-GB,en;q=0.9,zh;q=0.5"])
+def test_english_variants_get_english(as_user, outsider, group, language):
+    response = as_user(outsider, language=language).get(f"/groups/{group.pk}")
+    assert response.json()["message"] == "Group not found, or you are not a member of it."
+
+
 def test_english_on_request(as_user, owner, outsider, group):
     en = as_user(outsider, language="en")
     assert error(en.get(f"/groups/{group.pk}")) == (404, "not_found")

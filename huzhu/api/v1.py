@@ -178,6 +178,8 @@ def _register_routers() -> None:
     api.add_router(
         "/notifications", "huzhu.api.routers.notifications.router", tags=["notifications"]
     )
+    api.add_router("/resources", "huzhu.api.routers.resources.router", tags=["resources"])
+    api.add_router("/search", "huzhu.api.routers.search.router", tags=["search"])
 
 
 _register_routers()

@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huzhu.groups.models import Group, Membership, MembershipStatus
@@ -94,25 +95,25 @@ class Standing:
 
     def how_to_rise(self) -> list[str]:
         """Concrete, translated hints for reaching the next level."""
-        from django.utils.translation import gettext as _g
-
         hints: list[str] = []
         if self.first_day:
-            hints.append(_g("新成员入群满 24 小时后解除首日限制。"))
+            hints.append(gettext("新成员入群满 24 小时后解除首日限制。"))
         if self.next_level is None and not self.first_day:
             return hints
         hints.append(
-            _g("每帮助群友一次 +%(n)d 分（最多 %(cap)d 分）。")
+            gettext("每帮助群友一次 +%(n)d 分（最多 %(cap)d 分）。")
             % {"n": POINTS_PER_HELP, "cap": HELP_POINTS_CAP}
         )
         hints.append(
-            _g("回答被采纳一次 +%(n)d 分（最多 %(cap)d 分）。")
+            gettext("回答被采纳一次 +%(n)d 分（最多 %(cap)d 分）。")
             % {"n": POINTS_PER_ACCEPTED_ANSWER, "cap": ANSWER_POINTS_CAP}
         )
-        hints.append(_g("在群里每待一天 +0.5 分（最多 %(cap)d 分）。") % {"cap": DAY_POINTS_CAP})
-        hints.append(_g("准确的举报会提高你的举报权重；不成立的举报会降低它。"))
+        hints.append(
+            gettext("在群里每待一天 +0.5 分（最多 %(cap)d 分）。") % {"cap": DAY_POINTS_CAP}
+        )
+        hints.append(gettext("准确的举报会提高你的举报权重；不成立的举报会降低它。"))
         if self.components.get("sanctions", 0) < 0:
-            hints.append(_g("处罚在 %(days)d 天后不再扣分。") % {"days": SANCTION_WINDOW_DAYS})
+            hints.append(gettext("处罚在 %(days)d 天后不再扣分。") % {"days": SANCTION_WINDOW_DAYS})
         return hints
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from huzhu.web.views import accounts, aid_urls, chat, groups, pages, tokens
+from huzhu.web.views import accounts, aid_urls, chat, groups, moderation_urls, pages, tokens
 
 app_name = "web"
 
@@ -50,4 +50,6 @@ urlpatterns = [
     path("groups/<int:group_id>/chat/", chat.chat_page, name="chat"),
     # mutual aid (互助) and notifications
     *aid_urls.urlpatterns,
+    # trust and safety: reports, review queue, sanctions, appeals, standing, notes
+    *moderation_urls.urlpatterns,
 ]

@@ -13,7 +13,8 @@ canonical form that every later stage scans:
    two ASCII word characters are kept: they separate words, phone-number groups and URL labels;
 3. Chinese numerals (一二三, 壹贰叁, 幺, 两, 〇/零) → ASCII digits inside digit runs of four or more
    numeral characters (``一三八1234五六七八`` → ``13812345678``); shorter runs such as ``一个``
-   or ``三七`` are left alone so words stay intact.
+   or ``三七`` are left alone so words stay intact;
+4. the letters o and l between digits become 0 and 1 (``138oo12345678``).
 
 Steps 1 and 3 are mostly one-to-one; the offset map is built lazily, only when a later stage asks
 for an original span of a text that actually changed length.
@@ -381,7 +382,7 @@ def normalize(text: str) -> Normalized:
     if text.isascii():
         # ASCII fast path: only lower-casing and separator removal can apply, and the latter
         # needs a non-ASCII neighbour, so offsets are the identity.
-        return Normalized(text, text.lower())
+        return Normalized(text, _letters_in_numbers(text.lower()))
 
     irregular = False
     if _CHANGE_RE.search(text) is None:
@@ -413,9 +414,26 @@ def normalize(text: str) -> Normalized:
             final = _NUMERAL_RUN_RE.sub(_numeral_sub, stage2)
             numeral_spans = tuple(spans)
 
+    final = _letters_in_numbers(final)
     norm = Normalized(text, final, stage1=stage1, irregular=irregular, removed=removed)
     norm.numeral_spans = numeral_spans
     return norm
+
+
+# Letters standing in for digits inside a number ("138oo12345678", "1l2"): o → 0, l → 1, only
+# between digits, so words are untouched.
+_LETTER_DIGIT_RE = re.compile(r"[0-9][ol]+(?=[0-9])")
+_LETTER_DIGIT_TABLE = str.maketrans("ol", "01")
+
+
+def _letter_digit_sub(match: re.Match[str]) -> str:
+    return match.group().translate(_LETTER_DIGIT_TABLE)
+
+
+def _letters_in_numbers(text: str) -> str:
+    if ("o" in text or "l" in text) and _LETTER_DIGIT_RE.search(text) is not None:
+        return _LETTER_DIGIT_RE.sub(_letter_digit_sub, text)
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,10 @@ from huzhu.screening.normalize import CN_DIGITS, DATA_DIR, digits_view, normaliz
         ("兼☆职★日★结", "兼职日结"),
         ("刷\u200b单\u200d返\ufeff利", "刷单返利"),
         ("刷\u0301单", "刷单"),
+        ("138OO12345678", "1380012345678"),
+        ("1l2", "112"),
         ("hello world", "hello world"),
+        ("cool 2 go", "cool 2 go"),
         ("138 1234 5678", "138 1234 5678"),
     ],
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from huzhu.screening import lexicon, links, pii
 from huzhu.screening.dedup import RecentWindow
@@ -27,9 +27,7 @@ try:
 except ImportError:  # pragma: no cover
     _classify = None  # type: ignore[assignment]
 
-MAX_TEXT_CHARS = 20_000  # longer texts are screened in full but cost linear time; callers cap input
-
-_ALLOW_REASON = ("", "")
+ALL_STAGES = frozenset({"pii", "lexicon", "links", "classify", "dedup"})
 
 
 @dataclass(slots=True)
@@ -39,7 +37,9 @@ class ScreenContext:
     ``rules``: the group's rules (``policy.rules_load``), defaults included unless turned off;
     ``extra_words``: the group's own words → category; ``author_id`` and ``standing``: who posts;
     ``window``: the group's ``RecentWindow`` for duplicate and flood checks (None: skip);
-    ``now``: seconds (``time.time()`` when None).
+    ``now``: seconds (``time.time()`` when None); ``remember``: add the message to ``window``
+    (False: check only); ``stages``: the stages to run (benchmarks and tests switch some off).
+    Screening time is linear in the text length: callers cap the input (the web app at 10,000).
     """
 
     rules: RuleSet | None = None
@@ -48,10 +48,8 @@ class ScreenContext:
     standing: float | None = None
     window: RecentWindow | None = None
     now: float | None = None
-    remember: bool = True  # add the message to ``window`` (False: check only)
-    stages: frozenset[str] = field(
-        default_factory=lambda: frozenset({"pii", "lexicon", "links", "classify", "dedup"})
-    )
+    remember: bool = True
+    stages: frozenset[str] = ALL_STAGES
 
 
 _DEFAULT_CONTEXT = ScreenContext()

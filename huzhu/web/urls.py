@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from huzhu.web.views import accounts, aid_urls, chat, groups, moderation_urls, pages, tokens
+from huzhu.web.views import (
+    accounts,
+    aid_urls,
+    chat,
+    groups,
+    moderation_urls,
+    pages,
+    resources_urls,
+    tokens,
+)
 
 app_name = "web"
 
@@ -52,4 +61,6 @@ urlpatterns = [
     *aid_urls.urlpatterns,
     # trust and safety: reports, review queue, sanctions, appeals, standing, notes
     *moderation_urls.urlpatterns,
+    # shared resources (资源), search and savings
+    *resources_urls.urlpatterns,
 ]

@@ -250,6 +250,15 @@ _SEP_RUN_RE = re.compile(_SEP_CLASS + "+")
 _NUMERAL_CHARS = "0-9" + "".join(CN_DIGITS)
 _NUMERAL_RUN_RE = re.compile(f"[{_NUMERAL_CHARS}]{{4,}}")
 _CN_DIGIT_RE = re.compile("[" + "".join(CN_DIGITS) + "]")
+# Whether step 1 or 2 can change the text at all (most chat: no); step 3 is checked apart because
+# single numerals (一个, 砍一刀) are everywhere and only runs of four matter.
+_ANYTHING_RE = re.compile(
+    _char_class(
+        {cp for cp in _TABLE if cp < 0x10000}
+        | {ord(c) for c in SEPARATOR_CHARS if ord(c) < 0x10000}
+    )
+    + "|[\U00010000-\U0010ffff]"
+)
 _CN_DIGIT_RUN_RE = re.compile("[" + "".join(CN_DIGITS) + "]+")
 _CN_DIGIT_TABLE = str.maketrans(CN_DIGITS)
 
@@ -383,6 +392,11 @@ def normalize(text: str) -> Normalized:
         # ASCII fast path: only lower-casing and separator removal can apply, and the latter
         # needs a non-ASCII neighbour, so offsets are the identity.
         return Normalized(text, _letters_in_numbers(text.lower()))
+
+    if _ANYTHING_RE.search(text) is None and (
+        _CN_DIGIT_RE.search(text) is None or _NUMERAL_RUN_RE.search(text) is None
+    ):
+        return Normalized(text, _letters_in_numbers(text))
 
     irregular = False
     if _CHANGE_RE.search(text) is None:

@@ -263,26 +263,19 @@ _CN_DIGIT_RUN_RE = re.compile("[" + "".join(CN_DIGITS) + "]+")
 _CN_DIGIT_TABLE = str.maketrans(CN_DIGITS)
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+# A separator run is dodge material (``加 微 信``, ``刷*单``) when it sits between two word
+# characters and at least one of them is non-ASCII; runs between two ASCII word characters
+# separate words, number groups and URL labels and stay. The look-behind comes after the first
+# separator so sre can jump straight to separator characters.
+_DODGE_RE = re.compile(
+    f"{_SEP_CLASS}(?<=[^\\W\\x00-\\x7f].){_SEP_CLASS}*(?=\\w)"
+    f"|{_SEP_CLASS}(?<=\\w.){_SEP_CLASS}*(?=[^\\W\\x00-\\x7f])"
+)
 
 
 def _dodge_separators(text: str) -> list[tuple[int, int]]:
-    """Spans of separator runs that sit between two word characters, one of them non-ASCII.
-
-    Those are dodge material (``加 微 信``, ``刷*单``); runs between two ASCII word characters
-    separate words, number groups and URL labels and stay.
-    """
-    spans: list[tuple[int, int]] = []
-    last = len(text)
-    for m in _SEP_RUN_RE.finditer(text):
-        start, end = m.span()
-        if start == 0 or end == last:
-            continue
-        left, right = text[start - 1], text[end]
-        if (not left.isascii() or not right.isascii()) and _is_word(left) and _is_word(right):
-            spans.append((start, end))
-    return spans
+    """Spans of separator runs that were inserted between characters to dodge filters."""
+    return [m.span() for m in _DODGE_RE.finditer(text)]
 
 
 def _numeral_sub(match: re.Match[str]) -> str:
@@ -410,13 +403,7 @@ def normalize(text: str) -> Normalized:
     if _SEP_RUN_RE.search(stage1) is not None:
         removed = _dodge_separators(stage1)
         if removed:
-            pieces = []
-            prev = 0
-            for rs, re_ in removed:
-                pieces.append(stage1[prev:rs])
-                prev = re_
-            pieces.append(stage1[prev:])
-            stage2 = "".join(pieces)
+            stage2 = _DODGE_RE.sub("", stage1)
 
     final = stage2
     numeral_spans: tuple[tuple[int, int], ...] = ()

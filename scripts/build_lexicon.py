@@ -28,6 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from huzhu.screening.normalize import normalize  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train_texts import normal_sentences  # noqa: E402
+
 CATEGORIES = ("scam", "ads", "gambling", "porn", "drugs", "weapons", "abuse")
 SEVERITIES = ("low", "medium", "high", "critical")
 HAND_DIR = ROOT / "scripts" / "lexicon_src"
@@ -175,6 +178,8 @@ def build(source: Path, out: Path) -> dict[str, object]:
     spam = [
         normalize(x).text for x in training_part(_read_words(source / "abuse" / "train_spam.txt"))
     ]
+    # Group chatter matters as much as shopping reviews: add Huzhu's own normal lines.
+    ham += [normalize(text).text for text in normal_sentences()]
 
     allow = {_clean(w) for w in _read_words(HAND_DIR / "allow.txt") if not w.startswith("#")}
     allow.discard("")

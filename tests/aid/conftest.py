@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from tests.factories import join, make_user
 
@@ -15,6 +16,13 @@ PDD_SHARE = (
 
 def pdd_share(goods: int = 123456789) -> str:
     return PDD_SHARE.format(goods=goods)
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    """Messages are asserted in Chinese, whatever language an earlier test left active."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture

@@ -334,7 +334,7 @@ def test_question_answer_accept_thank(owner, alice, bob, carol, group):
     )
     with pytest.raises(Forbidden):
         answer_post(actor=alice, request_id=q.pk, body="自问自答")
-    a1 = answer_post(actor=bob, request_id=q.pk, body="看清押金和违约条款")
+    a1 = answer_post(actor=bob, request_id=q.pk, body="合同里写清楚租期和房租")
     answer_post(actor=carol, request_id=q.pk, body="拍照留存房屋现状")
     with pytest.raises(NotFound):
         answer_accept(actor=bob, answer_id=a1.pk)  # only the asker accepts
@@ -396,7 +396,7 @@ def test_expiry_is_scheduled_at_the_deadline(alice, group, django_capture_on_com
 
     with django_capture_on_commit_callbacks(execute=True):
         req = groupbuy(alice, group)
-    task = DBTaskResult.objects.get()
+    task = DBTaskResult.objects.get(task_path="huzhu.aid.tasks.aid_request_expire_task")
     assert task.run_after == req.deadline
     assert task.args_kwargs["args"] == [req.pk]
 

@@ -108,6 +108,13 @@ def _schedule_expiry(request: AidRequest) -> None:
     _on_commit(enqueue)
 
 
+def _search_index(kind: str, obj: Any) -> None:
+    """Re-index in search after commit, in the background (held or rejected rows are skipped)."""
+    from huzhu.search.services import search_index_upsert
+
+    search_index_upsert(kind, obj)
+
+
 def _notify(**kwargs: Any) -> None:
     """Create a notification after commit, so a rolled-back write notifies nobody."""
     _on_commit(lambda: notification_create(**kwargs))
@@ -504,6 +511,7 @@ def aid_request_post(
                     )
                 )
             _schedule_expiry(request)
+            _search_index("aid_request", request)
     except IntegrityError:
         # A concurrent retry with the same idempotency key won the insert.
         if key:
@@ -520,6 +528,7 @@ def aid_request_post(
 def _finish(request: AidRequest, status: str) -> None:
     request.status = status
     request.finished_at = timezone.now()
+    _search_index("aid_request", request)  # finished requests rank lower in search
 
 
 @transaction.atomic
@@ -770,6 +779,7 @@ def answer_post(*, actor: User, request_id: int, body: str, idempotency_key: str
             publication=Publication.HELD if screened.action == "hold" else Publication.PUBLISHED,
             idempotency_key=key,
         )
+        _search_index("aid_answer", answer)
         if answer.publication == Publication.PUBLISHED:
             _notify(
                 user=request.requester,
@@ -802,6 +812,7 @@ def answer_accept(*, actor: User, answer_id: int) -> Answer:
     answer.accepted = True
     answer.accepted_at = timezone.now()
     answer.save(update_fields=["accepted", "accepted_at"])
+    _search_index("aid_answer", answer)
     _finish(request, AidStatus.RESOLVED)
     request.helps_count = 1
     request.save(update_fields=["status", "finished_at", "helps_count"])
@@ -907,6 +918,7 @@ def aid_request_moderate(*, actor: User, request_id: int, approve: bool) -> AidR
         raise Conflict(_("这个请求不在待审核状态。"), code="not_held")
     request.publication = Publication.PUBLISHED if approve else Publication.REJECTED
     request.save(update_fields=["publication"])
+    _search_index("aid_request", request)
     audit_record(
         event_type=AuditEventType.AID_REQUEST_MODERATED,
         actor=actor,

@@ -153,6 +153,19 @@ def _text_clean(text: str) -> str:
     return text
 
 
+def _search_index_new(message: Message) -> None:
+    # Coalesced: at most one indexing task per group every few seconds, not one per message.
+    from huzhu.search.services import search_index_upsert
+
+    search_index_upsert("chat_message", message, coalesce=True)
+
+
+def _search_index_edit(message: Message) -> None:
+    from huzhu.search.services import search_index_upsert
+
+    search_index_upsert("chat_message", message)
+
+
 def _redaction_notice(verdict: Verdict) -> str:
     labels: list[str] = []
     for finding in verdict.findings:
@@ -308,6 +321,7 @@ def message_send(
             message.reply_to = reply_to
             if status == MessageStatus.PUBLISHED:
                 _notify_mentions(message=message, users=mentioned, group=group)
+                _search_index_new(message)
             event_publish_on_commit(
                 MessageCreated(
                     group_id=group.pk,
@@ -387,6 +401,7 @@ def message_edit(*, actor: User, message_id: int, text: str) -> SendResult:
         message.edited_at = timezone.now()
         message.screening_action = verdict.action
         message.save(update_fields=["cursor", "text", "edited_at", "screening_action"])
+        _search_index_edit(message)
         event_publish_on_commit(
             MessageEdited(
                 group_id=message.group_id,
@@ -414,6 +429,9 @@ def message_delete(*, actor: User, message_id: int) -> Message:
         message.deleted_by = actor
         message.text = ""
         message.save(update_fields=["cursor", "deleted_at", "deleted_by", "text"])
+        from huzhu.search.services import search_index_remove
+
+        search_index_remove("chat_message", message)  # at once, inside this transaction
         event_publish_on_commit(
             MessageDeleted(
                 group_id=message.group_id,

@@ -29,10 +29,22 @@ def _object_id(obj: Any) -> int:
     return int(obj.pk if hasattr(obj, "pk") else obj)
 
 
-def search_index_upsert(kind: str, obj: Any) -> None:
-    """Index ``obj`` (or its id) of source ``kind`` in the background after the commit."""
+CHAT_COALESCE_SECONDS = 2
+
+
+def search_index_upsert(kind: str, obj: Any, *, coalesce: bool = False) -> None:
+    """Index ``obj`` (or its id) of source ``kind`` in the background after the commit.
+
+    ``coalesce=True`` (chat messages, which arrive many per second) enqueues at most one task per
+    group every ``CHAT_COALESCE_SECONDS``; that task indexes every new message of the group, so a
+    busy chat costs one cache operation per message, not one task.
+    """
     if kind not in SourceKind.values:
         raise ValueError(f"unknown search source kind {kind!r}")
+    if coalesce:
+        group_id = int(obj.group_id)
+        transaction.on_commit(lambda: _enqueue_group_catch_up(kind, group_id))
+        return
     object_id = _object_id(obj)
 
     def enqueue() -> None:
@@ -44,6 +56,37 @@ def search_index_upsert(kind: str, obj: Any) -> None:
             logger.exception("could not enqueue search indexing of %s %s", kind, object_id)
 
     transaction.on_commit(enqueue)
+
+
+def _enqueue_group_catch_up(kind: str, group_id: int) -> None:
+    from datetime import timedelta
+
+    from django.core.cache import cache
+
+    from huzhu.search.tasks import search_index_catch_up_task
+
+    task = search_index_catch_up_task
+    try:
+        if task.get_backend().supports_defer:
+            key = f"search:catch-up:{kind}:{group_id}"
+            if not cache.add(key, 1, timeout=CHAT_COALESCE_SECONDS):
+                return  # a task is already due and will see this message: it is committed
+            task = task.using(run_after=timezone.now() + timedelta(seconds=CHAT_COALESCE_SECONDS))
+        task.enqueue(kind, group_id)
+    except Exception:
+        logger.exception("could not enqueue search catch-up of %s in group %s", kind, group_id)
+
+
+def search_index_catch_up(*, kind: str, group_id: int, limit: int = 5000) -> int:
+    """Index the group's objects of ``kind`` newer than the newest already indexed."""
+    from django.db.models import Max
+
+    newest = (
+        SearchDoc.objects.filter(kind=kind, group_id=group_id).aggregate(m=Max("object_id"))["m"]
+        or 0
+    )
+    docs = list(source_docs(kind, None, group_id=group_id, after_id=newest, limit=limit))
+    return search_index_write(kind=kind, docs=docs)
 
 
 def search_index_remove(kind: str, obj: Any = None, *, object_id: int | None = None) -> int:

@@ -35,7 +35,7 @@ class DocData:
     parent_id: int | None = None
 
 
-def _resource_docs(ids: list[int] | None) -> Iterator[DocData]:
+def _resource_docs(ids: list[int] | None, scope: Scope) -> Iterator[DocData]:
     from huzhu.resources.models import Resource, ResourcePublication, ResourceStatus
 
     qs = Resource.objects.filter(publication=ResourcePublication.PUBLISHED).exclude(
@@ -43,6 +43,7 @@ def _resource_docs(ids: list[int] | None) -> Iterator[DocData]:
     )
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    qs = scope.apply(qs)
     for r in qs.only(
         "id",
         "group_id",
@@ -76,12 +77,13 @@ def _resource_docs(ids: list[int] | None) -> Iterator[DocData]:
         )
 
 
-def _aid_request_docs(ids: list[int] | None) -> Iterator[DocData]:
+def _aid_request_docs(ids: list[int] | None, scope: Scope) -> Iterator[DocData]:
     from huzhu.aid.models import AidKind, AidRequest, AidStatus, Publication
 
     qs = AidRequest.objects.filter(publication=Publication.PUBLISHED)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    qs = scope.apply(qs)
     now = timezone.now()
     for r in qs.iterator(chunk_size=1000):
         flags = []
@@ -109,7 +111,7 @@ def _aid_request_docs(ids: list[int] | None) -> Iterator[DocData]:
         )
 
 
-def _aid_answer_docs(ids: list[int] | None) -> Iterator[DocData]:
+def _aid_answer_docs(ids: list[int] | None, scope: Scope) -> Iterator[DocData]:
     from huzhu.aid.models import Answer, Publication
 
     qs = Answer.objects.select_related("request").filter(
@@ -117,6 +119,7 @@ def _aid_answer_docs(ids: list[int] | None) -> Iterator[DocData]:
     )
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    qs = scope.apply(qs, "request__group_id")
     for a in qs.iterator(chunk_size=1000):
         yield DocData(
             object_id=a.pk,
@@ -134,7 +137,7 @@ def _aid_answer_docs(ids: list[int] | None) -> Iterator[DocData]:
         )
 
 
-def _chat_message_docs(ids: list[int] | None) -> Iterator[DocData]:
+def _chat_message_docs(ids: list[int] | None, scope: Scope) -> Iterator[DocData]:
     from huzhu.chat.models import Message, MessageStatus
 
     qs = Message.objects.filter(status=MessageStatus.PUBLISHED, deleted_at__isnull=True).exclude(
@@ -142,6 +145,7 @@ def _chat_message_docs(ids: list[int] | None) -> Iterator[DocData]:
     )
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    qs = scope.apply(qs)
     for m in qs.only("id", "group_id", "sender_id", "text", "created_at", "seq").iterator(
         chunk_size=1000
     ):
@@ -167,13 +171,39 @@ LOADERS: dict[str, Any] = {
 }
 
 
-def source_docs(kind: str, ids: list[int] | None) -> Iterator[DocData]:
-    """Indexable documents of ``kind`` (all of them when ``ids`` is None)."""
+@dataclass(slots=True)
+class Scope:
+    """Optional narrowing of a full scan: one group, ids above a mark, at most ``limit``."""
+
+    group_id: int | None = None
+    after_id: int = 0
+    limit: int | None = None
+
+    def apply(self, qs: Any, group_field: str = "group_id") -> Any:
+        if self.group_id is not None:
+            qs = qs.filter(**{group_field: self.group_id})
+        if self.after_id:
+            qs = qs.filter(pk__gt=self.after_id)
+        if self.limit is not None:
+            qs = qs.order_by("pk")[: self.limit]
+        return qs
+
+
+def source_docs(
+    kind: str,
+    ids: list[int] | None,
+    *,
+    group_id: int | None = None,
+    after_id: int = 0,
+    limit: int | None = None,
+) -> Iterator[DocData]:
+    """Indexable documents of ``kind`` (all of them when ``ids`` is None, optionally only one
+    group's, only ids above ``after_id``, at most ``limit``)."""
     loader = LOADERS.get(kind)
     if loader is None:
         raise ValueError(f"unknown search source kind {kind!r}")
     try:
-        yield from loader(ids)
+        yield from loader(ids, Scope(group_id, after_id, limit))
     except LookupError:  # the app is not installed in this deployment
         return
 

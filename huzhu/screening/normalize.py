@@ -190,8 +190,16 @@ def _build_table() -> dict[int, str]:
         if len(rep) == 1 and ord(rep) in table and table[ord(rep)] != rep:
             table[cp] = table[ord(rep)]
 
-    # Inverse 火星文: only unambiguous look-alikes that are not themselves common characters.
-    common: set[str] = set()
+    # Inverse 火星文: only unambiguous look-alikes that are not themselves common characters
+    # (common = the 6,763 GB 2312 characters, the left column of the similar-shape table, plus
+    # every character the 火星文 table maps from).
+    common: set[str] = {
+        line.split()[0]
+        for line in (DATA_DIR / "abuse" / "形近字语料库.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    }
     inverse: dict[str, set[str]] = {}
     path = DATA_DIR / "abuse" / "简体-火星文词典.txt"
     for line in path.read_text(encoding="utf-8").splitlines():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import opencc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,8 +52,8 @@ def test_short_numeral_words_stay_words(text: str) -> None:
 
 
 def test_mars_script_folds_to_common_characters() -> None:
-    # 嬡 is the 火星文 form of 爱 (also traditional); 娿 imitates 啊.
-    assert normalize("我嬡你娿").text == "我爱你啊"
+    # 幇/刅/娿 are the 火星文 forms of 帮/办/啊 (none of them a common character itself).
+    assert normalize("幇忙刅事娿").text == "帮忙办事啊"
 
 
 @pytest.mark.parametrize(
@@ -128,7 +129,8 @@ MARS_OF = {plain: mars for plain, mars in MARS if normalize(mars).text == plain}
 
 def test_most_mars_script_characters_fold_back() -> None:
     recovered = sum(normalize(mars).text == plain for plain, mars in MARS)
-    assert recovered / len(MARS) >= 0.6
+    # the rest are common characters in their own right (婀, 呃 …) and must stay as written
+    assert recovered / len(MARS) >= 0.5
 
 
 @pytest.mark.parametrize(
@@ -149,3 +151,32 @@ def test_junk_symbols_from_the_shared_table_are_removed_between_characters(phras
     failures = [s for s in symbols if normalize(s.join(phrase)).text != phrase]
     # currency signs stay on purpose (they mark prices); nothing else may survive
     assert all(unicodedata.category(s) == "Sc" or s in "@＠" for s in failures), failures
+
+
+def test_common_characters_are_never_rewritten() -> None:
+    # The left column of the shared similar-shape table is the 6,763 common (GB 2312) characters:
+    # folding look-alikes must never turn one common character into another (t2s aside).
+    path = DATA_DIR / "abuse" / "形近字语料库.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    common = [line.split()[0] for line in lines if line.strip()]
+    assert len(common) > 6000
+    t2s = opencc.OpenCC("t2s")
+    changed = [ch for ch in common if normalize(ch).text not in (ch, t2s.convert(ch))]
+    assert changed == []
+
+
+def test_similar_shape_neighbours_stay_distinct() -> None:
+    # 形近字 pairs are different words (人/入, 己/已): normalization keeps them apart.
+    path = DATA_DIR / "abuse" / "形近字语料库.txt"
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            pairs.extend((parts[0], other) for other in parts[1])
+    t2s = opencc.OpenCC("t2s")
+    merged = [
+        (a, b)
+        for a, b in pairs
+        if normalize(a).text == normalize(b).text and t2s.convert(a) != t2s.convert(b)
+    ]
+    assert merged == []

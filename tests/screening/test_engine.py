@@ -88,11 +88,7 @@ def test_never_raises_and_spans_are_inside_the_original(text: str) -> None:
     for digits in detected:
         assert digits not in verdict.text
     again = screen(verdict.text)
-    assert not [
-        f
-        for f in again.findings
-        if f.kind == "pii" and f.category in ("phone", "id_card", "bank_card")
-    ]
+    assert not [f for f in again.findings if f.kind == "pii"], (text, verdict.text)
 
 
 @settings(max_examples=100, deadline=None)
@@ -104,11 +100,7 @@ def test_digit_soup_never_breaks_masking(text: str) -> None:
     for f in verdict.findings:
         assert 0 <= f.start < f.end <= len(text)
     again = screen(verdict.text)
-    assert not [
-        f
-        for f in again.findings
-        if f.kind == "pii" and f.category in ("phone", "id_card", "bank_card")
-    ], (text, verdict.text)
+    assert not [f for f in again.findings if f.kind == "pii"], (text, verdict.text)
 
 
 def test_screening_package_imports_no_django_and_no_other_huzhu_package() -> None:

@@ -38,13 +38,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from huzhu.screening import RecentWindow, ScreenContext, lexicon, links, pii, screen  # noqa: E402
+from huzhu.screening import (  # noqa: E402
+    RecentWindow,
+    ScreenContext,
+    classify,
+    lexicon,
+    links,
+    pii,
+    screen,
+)
 from huzhu.screening.normalize import normalize  # noqa: E402
-
-try:  # the classifier stage is optional while it is being written
-    from huzhu.screening import classify
-except ImportError:  # pragma: no cover
-    classify = None  # type: ignore[assignment]
 
 CHATTER = [
     "今天拼多多有活动，大家帮我砍一刀，谢谢啦",
@@ -161,8 +164,7 @@ def stage_costs(messages: list[str]) -> dict[str, float]:
         "lexicon": lambda: [lexicon.scan(n) for n in norms],
         "links": lambda: [links.scan(n) for n in norms],
     }
-    if classify is not None:
-        stages["classify"] = lambda: [classify.findings(n) for n in norms]
+    stages["classify"] = lambda: [classify.findings(n) for n in norms]
     out: dict[str, float] = {}
     for name, fn in stages.items():
         fn()

@@ -13,19 +13,13 @@ import time
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
-from huzhu.screening import lexicon, links, pii
+from huzhu.screening import classify, lexicon, links, pii
 from huzhu.screening.dedup import RecentWindow
 from huzhu.screening.normalize import Normalized, normalize
 from huzhu.screening.policy import RuleSet, default_ruleset
 from huzhu.screening.types import Finding, Verdict
 
 __all__ = ["ScreenContext", "screen"]
-
-# DEVELOPMENT FALLBACK — remove when huzhu/screening/classify.py lands (content helper's module).
-try:
-    from huzhu.screening import classify as _classify
-except ImportError:  # pragma: no cover
-    _classify = None  # type: ignore[assignment]
 
 ALL_STAGES = frozenset({"pii", "lexicon", "links", "classify", "dedup"})
 
@@ -114,8 +108,8 @@ def screen(text: str, *, context: ScreenContext | None = None) -> Verdict:
         findings.extend(lexicon.scan(norm, extra_words=ctx.extra_words))
     link_findings: list[Finding] = links.scan(norm) if "links" in stages else []
     findings.extend(link_findings)
-    if "classify" in stages and _classify is not None:
-        findings.extend(_classify.findings(_classifier_view(norm)))
+    if "classify" in stages:
+        findings.extend(classify.findings(_classifier_view(norm)))
     if ctx.window is not None and "dedup" in stages:
         has_platform = any(f.category == "platform" for f in link_findings)
         findings.extend(

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "huzhu.search",
     "huzhu.realtime",
     "huzhu.moderation",
+    "huzhu.wellbeing",
     "huzhu.api",
     "huzhu.web",
 ]

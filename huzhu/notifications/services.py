@@ -13,6 +13,11 @@ from django.utils.translation import gettext as _
 from huzhu.core.errors import NotFound
 from huzhu.notifications.kinds import notification_kind_message
 from huzhu.notifications.models import Notification
+from huzhu.wellbeing.gate import (
+    wellbeing_notification_hold,
+    wellbeing_should_deliver_now,
+    wellbeing_user_ids_holding,
+)
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
@@ -30,8 +35,15 @@ def notification_create(
     params: dict[str, Any] | None = None,
     url: str = "",
 ) -> Notification | None:
-    """Notify ``user``; nobody is notified about their own action (returns None then)."""
+    """Notify ``user``; nobody is notified about their own action (returns None then). In the
+    user's quiet hours or digest mode the notification waits for their digest (None then)."""
     if actor is not None and actor.pk == user.pk:
+        return None
+    now = timezone.now()
+    if not wellbeing_should_deliver_now(user=user, at=now, kind=kind):
+        wellbeing_notification_hold(
+            users=[user], kind=kind, group=group, actor=actor, params=params, url=url, at=now
+        )
         return None
     return Notification.objects.create(
         user=user, kind=kind, group=group, actor=actor, params=params or {}, url=url
@@ -47,10 +59,23 @@ def notification_create_many(
     params: dict[str, Any] | None = None,
     url: str = "",
 ) -> list[Notification]:
+    users = [u for u in users if actor is None or u.pk != actor.pk]
+    now = timezone.now()
+    holding = wellbeing_user_ids_holding(user_ids=[u.pk for u in users], at=now, kind=kind)
+    if holding:
+        wellbeing_notification_hold(
+            users=[u for u in users if u.pk in holding],
+            kind=kind,
+            group=group,
+            actor=actor,
+            params=params,
+            url=url,
+            at=now,
+        )
     rows = [
         Notification(user=u, kind=kind, group=group, actor=actor, params=params or {}, url=url)
         for u in users
-        if actor is None or u.pk != actor.pk
+        if u.pk not in holding
     ]
     return Notification.objects.bulk_create(rows)
 

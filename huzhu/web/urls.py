@@ -11,6 +11,7 @@ from huzhu.web.views import (
     pages,
     resources_urls,
     tokens,
+    wellbeing_urls,
 )
 
 app_name = "web"
@@ -63,4 +64,6 @@ urlpatterns = [
     *moderation_urls.urlpatterns,
     # shared resources (资源), search and savings
     *resources_urls.urlpatterns,
+    # healthy use: my usage, limits, reports, digests; group quiet hours
+    *wellbeing_urls.urlpatterns,
 ]

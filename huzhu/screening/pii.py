@@ -145,10 +145,12 @@ def _region_valid(code: str) -> bool:
     counties, cities, provinces = _regions()
     if code in counties:
         return True
-    # Abolished counties keep appearing in older IDs: accept a known city with any county part.
+    # Abolished counties and cities keep appearing in older IDs (and in generators built on older
+    # editions of GB/T 2260): a real province with a plausible city part is enough. The check digit
+    # and the birth date carry the rest of the evidence.
     if code[:4] in cities:
         return True
-    return code[:2] in provinces and code[2:] == "0000"
+    return code[:2] in provinces and ("01" <= code[2:4] <= "90" or code[2:] == "0000")
 
 
 def _date_valid(year: int, month: int, day: int) -> bool:
@@ -564,9 +566,10 @@ _CN_NUM = "一二三四五六七八九十百零〇两"
 _STREET_NUM_RE = re.compile(
     r"(?P<suffix>大街|大道|胡同|小区|花园|公寓|大厦|新村|家园|路|街|巷|弄|村|里|苑)"
     rf"(?:[0-9{_CN_NUM}]{{1,3}}(?:组|队|社|期|区))?"  # 3组, 二期: rural groups, estate phases
-    rf"(?:[0-9]{{1,5}}(?:-[0-9]{{1,4}})?|[{_CN_NUM}]{{1,5}})(?:号|弄|栋|幢|号楼|座)"
+    rf"(?:[0-9]{{1,5}}(?:-[0-9]{{1,4}})?|[{_CN_NUM}]{{1,5}}|[a-z]{{1,2}}(?=[栋幢座]))"
+    r"(?:号|弄|栋|幢|号楼|座)"
     rf"(?:[0-9a-z{_CN_NUM}-]{{1,5}}(?:号楼|号|栋|幢|座|单元|层|楼|室|户))*"
-    r"(?:[0-9]{1,5}(?:室)?)?"
+    r"(?:[0-9]{1,5}室|[0-9]{3,4}(?![0-9]))?"
 )
 _STREET_SUFFIXES = ("路", "街", "大街", "大道", "巷", "弄", "胡同")
 # Characters that end a road name when walking backwards from the street suffix.

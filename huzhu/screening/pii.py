@@ -313,11 +313,15 @@ def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
+# Words that make a following number personal whatever label comes between ("身份证编号：…").
+_PERSONAL_WORD_RE = re.compile(r"身份证|证件|证号|手机|电话|银行卡|卡号|账号|帐号")
+
+
 def _blocked_by_context(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 12) : start]
     if before and before[-1] in _PRICE_BEFORE:
         return True
-    if _NOT_PII_LABEL_RE.search(before):
+    if _NOT_PII_LABEL_RE.search(before) and not _PERSONAL_WORD_RE.search(before):
         return True
     if _PRICE_AFTER_RE.match(text, end):
         return True

@@ -50,6 +50,7 @@ def found(text: str) -> list[tuple[str, str]]:
         ("19912345678和17012345678", [("phone", "19912345678"), ("phone", "17012345678")]),
         (f"身份证{ID}", [("id_card", ID)]),
         (f"身份证{ID.lower()}", [("id_card", ID.lower())]),
+        (f"身份证编号：{ID}", [("id_card", ID)]),
         ("老身份证110105491231002", [("id_card", "110105491231002")]),
         (f"卡号{CARD}", [("bank_card", CARD)]),
         (

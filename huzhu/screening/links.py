@@ -78,14 +78,16 @@ _TLDS = (
 _HOST_CHAR = r"[a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
 _LABEL = rf"{_HOST_CHAR}(?:[a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff-]{{0,61}}{_HOST_CHAR})?"
 _DOT = r"(?:\.|点|。|\[\.\]|\(\.\)|\(dot\)|\[dot\])"
-_PATH = r"(?:[/?#][^\s<>\"'，。！？；、（）【】《》「」\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*)?"
+_PATH_CHARS = r"[^\s<>\"'，。！？；、（）【】《》「」\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+_PATH = r"(?:[/?#]" + _PATH_CHARS + "*)?"
 _URL_RE = re.compile(
     # user@host trick without a scheme: the "user" part is itself a domain
     rf"(?<![a-z0-9@._-])(?:{_LABEL}\.)+(?:{_TLDS})@(?:{_LABEL}{_DOT})+(?:{_TLDS})(?![a-z0-9-]){_PATH}"
     # with a scheme: anything up to whitespace or CJK
     r"|(?:https?|ftp)://[^\s<>\"'，。！？；、（）【】《》「」\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+"
-    # raw IPv4 host
-    rf"|(?<![0-9.])(?:[0-9]{{1,3}}\.){{3}}[0-9]{{1,3}}(?::[0-9]{{1,5}})?{_PATH}"
+    # raw IPv4 host with a port or a path (a bare "192.168.1.1" is an address people talk about,
+    # e.g. a router's, or a version number)
+    rf"|(?<![0-9.])(?:[0-9]{{1,3}}\.){{3}}[0-9]{{1,3}}(?::[0-9]{{1,5}}{_PATH}|[/?#]{_PATH_CHARS}*)"
     # bare host ending in a known TLD (optionally user@host)
     rf"|(?<![a-z0-9@._-])(?:{_LABEL}{_DOT})+(?:{_TLDS})(?![a-z0-9-])(?::[0-9]{{1,5}})?{_PATH}"
     r"|(?<![a-z0-9._-])www\.[a-z0-9.-]+" + _PATH

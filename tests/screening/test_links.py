@@ -50,6 +50,8 @@ def links(text: str) -> list[tuple[str, str]]:
         ("example.com/hello", [("other", "example.com/hello")]),
         ("邮箱 zhang@qq.com", []),
         ("版本1.2.3", []),
+        ("路由器地址 192.168.1.1 进不去", []),  # an address people talk about, not a link
+        ("192.168.1.1:8080", [("lookalike", "192.168.1.1:8080")]),
         ("价格1.5元", []),
         ("今天很开心。明天见", []),
     ],

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "huzhu.realtime",
     "huzhu.moderation",
     "huzhu.wellbeing",
+    "huzhu.privacy",
     "huzhu.api",
     "huzhu.web",
 ]
@@ -243,6 +244,29 @@ CONTENT_SECURITY_POLICY = {
 GROUP_DEFAULT_CAPACITY = 500
 GROUP_MAX_CAPACITY = 2000
 API_TOKEN_MAX_PER_USER = 20
+
+# --- privacy (huzhu.privacy) ------------------------------------------------------------------
+# Field encryption keys, newest first: "kid1:base64key,kid2:base64key" (32-byte AES keys).
+FIELD_KEYS = env_str("HUZHU_FIELD_KEYS")
+if not FIELD_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "HUZHU_ENV=production needs HUZHU_FIELD_KEYS (kid:base64 32-byte key, newest first)."
+        )
+    from huzhu.privacy.crypto import development_keys
+
+    FIELD_KEYS = development_keys(SECRET_KEY)
+FIELD_INDEX_SECRET = env_str("HUZHU_FIELD_INDEX_KEY", SECRET_KEY)
+ACCOUNT_DELETION_GRACE_DAYS = env_int("HUZHU_DELETION_GRACE_DAYS", 15)
+RETENTION_DELETED_MESSAGES_DAYS = 30
+RETENTION_SECURITY_LOG_DAYS = 183  # at least six months
+EXPORT_KEEP_DAYS = 7
+# API rate limits per minute (Zulip's default is 200 per user); off in tests unless a test asks.
+RATE_LIMITS_ENABLED = env_bool("HUZHU_RATE_LIMITS", default=not TESTING)
+API_RATE_PER_USER_MINUTE = env_int("HUZHU_API_RATE_PER_USER", 200)
+API_RATE_ANON_PER_IP_MINUTE = env_int("HUZHU_API_RATE_ANON", 60)
+# Outbound requests (webhooks) may reach private addresses only when this is on.
+OUTBOUND_ALLOW_PRIVATE = env_bool("HUZHU_OUTBOUND_ALLOW_PRIVATE", False)
 
 LOGGING = {
     "version": 1,

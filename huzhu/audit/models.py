@@ -48,6 +48,23 @@ class AuditEventType(models.TextChoices):
     BAN_LIST_ENTRY_ADDED = "ban_list.entry_added", _("加入共享封禁名单")
     FACTCHECK_NOTE_CREATED = "factcheck_note.created", _("撰写核实")
     FACTCHECK_WRITER_PAUSED = "factcheck_note.writer_paused", _("暂停撰写核实")
+    # privacy
+    PRIVATE_FIELD_REVEALED = "privacy.field_revealed", _("查看加密的个人信息")
+    RECOVERY_PHONE_SET = "privacy.recovery_phone_set", _("设置找回账号手机号")
+    ADDRESS_SHARED = "privacy.address_shared", _("向团长提供收货地址")
+    ADDRESS_WITHDRAWN = "privacy.address_withdrawn", _("撤回收货地址")
+    PRIVACY_SETTINGS_CHANGED = "privacy.settings_changed", _("修改隐私设置")
+    GROUP_ALIAS_SET = "privacy.alias_set", _("设置群昵称")
+    CONTACT_REQUESTED = "privacy.contact_requested", _("发出联系请求")
+    CONTACT_ANSWERED = "privacy.contact_answered", _("回复联系请求")
+    AGE_CONFIRMED = "privacy.age_confirmed", _("确认年龄")
+    DATA_EXPORT_REQUESTED = "privacy.export_requested", _("申请导出个人数据")
+    DATA_CORRECTED = "privacy.data_corrected", _("更正个人信息")
+    ACCOUNT_DELETION_REQUESTED = "privacy.deletion_requested", _("申请注销账号")
+    ACCOUNT_DELETION_CANCELLED = "privacy.deletion_cancelled", _("撤销注销申请")
+    ACCOUNT_ERASED = "privacy.account_erased", _("注销账号并清除个人信息")
+    FIELD_KEYS_ROTATED = "privacy.field_keys_rotated", _("轮换字段加密密钥")
+    RETENTION_PURGED = "privacy.retention_purged", _("按保留期限清除数据")
 
 
 class AuditEvent(models.Model):

@@ -123,7 +123,8 @@ class RecentWindow:
         cross-author ``copy`` check (the engine uses it for share texts of allow-listed platforms,
         which members legitimately post from the same template).
         """
-        sh = shingles(text)
+        # too short to be anyone's duplicate: skip the shingles, keep the flood count
+        sh = shingles(text) if len(text) >= _MIN_SHINGLES + 2 else frozenset()
         keys = tuple(sorted(sh)[:_K]) if len(sh) >= _MIN_SHINGLES else ()
         whole = (0, len(text))
         findings: list[Finding] = []

@@ -115,6 +115,7 @@ if DATABASE_URL:
         )
     }
 else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # so `huzhu migrate` works on a fresh clone too
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -199,7 +200,8 @@ USE_TZ = True
 
 # --- static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Only production serves collected files; development and tests serve from the app folders.
+STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

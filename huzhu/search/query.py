@@ -96,6 +96,12 @@ def _tsquery(terms: list[QueryTerm], mode: Mode) -> str:
     return op.join("'" + t.text.replace("'", "") + "'" + (":*" if t.prefix else "") for t in terms)
 
 
+def _tsquery_scoped(text_query: str, group_ids: list[int]) -> str:
+    # Group tokens carry weight D (migration 0003): one GIN scan does the access intersection.
+    scope = " | ".join(f"'g{int(g)}':D" for g in group_ids)
+    return f"({text_query}) & ({scope})"
+
+
 def _filters_sql(
     *, kinds: list[str], group_id: int | None, since: datetime | None, until: datetime | None
 ) -> tuple[str, list[object]]:
@@ -143,9 +149,12 @@ def _candidates(
     if exclude is not None:
         extra_sql += " AND NOT (d.kind = %s AND d.object_id = %s)"
         extra_params += [exclude[0], exclude[1]]
-    # The membership subquery is the access rule; the FTS scope tokens only make it fast.
+    # The membership subquery is the access rule; the group tokens in the full-text index (FTS5
+    # scope column, tsvector weight D) only make it fast.
+    # "+ 0" keeps the planner from ANDing a group_id index with the full-text index: the
+    # full-text scan is already scoped to the groups, so the subquery is a cheap recheck.
     access = (
-        " AND d.group_id IN (SELECT m.group_id FROM groups_membership m"
+        " AND (d.group_id + 0) IN (SELECT m.group_id FROM groups_membership m"
         " WHERE m.user_id = %s AND m.status = %s)"
     )
     access_params: list[object] = [user.pk, MembershipStatus.ACTIVE]
@@ -161,12 +170,16 @@ def _candidates(
             )
             cursor.execute(sql + where, [_fts5_match(terms, group_ids, mode), *params])
         elif connection.vendor == "postgresql":
+            # Matching uses the scoped query (text AND one of the groups); ranking the text alone.
             sql = (
-                "SELECT d.id, ts_rank(d.vector, q, 1) AS rel"
-                " FROM search_searchdoc d, to_tsquery('simple'::regconfig, %s) q"
+                "SELECT d.id, ts_rank(d.vector, t, 1) AS rel FROM search_searchdoc d,"
+                " to_tsquery('simple'::regconfig, %s) q, to_tsquery('simple'::regconfig, %s) t"
                 " WHERE d.vector @@ q"
             )
-            cursor.execute(sql + where, [_tsquery(terms, mode), *params])
+            text_query = _tsquery(terms, mode)
+            cursor.execute(
+                sql + where, [_tsquery_scoped(text_query, group_ids), text_query, *params]
+            )
         else:  # pragma: no cover - only SQLite and PostgreSQL are supported
             raise NotImplementedError(connection.vendor)
         return [(row[0], float(row[1] or 0.0)) for row in cursor.fetchall()]

@@ -347,7 +347,7 @@ def _number_candidates(
 ) -> list[_Cand]:
     out: list[_Cand] = []
     for run in runs:
-        if len(run.digits) < 10:
+        if len(run.digits) < 10 or (url_spans and _in_spans(run.start, url_spans)):
             continue
         groups = run.groups
         n = len(groups)

@@ -126,8 +126,14 @@ class RedisBus:
         backoff = 0.1
         lost = False
         while True:
+            # No read timeout: the subscription is idle between events (redis-py's default 5 s
+            # would drop it every quiet moment); a dead server still ends the read at once.
             client = aioredis.Redis.from_url(
-                self.url, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0)
+                self.url,
+                socket_connect_timeout=1,
+                socket_timeout=None,
+                socket_keepalive=True,
+                retry=Retry(NoBackoff(), 0),
             )
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:

@@ -249,9 +249,18 @@ class Database:
 
 # --- server processes ----------------------------------------------------------------------------
 class Server:
-    def __init__(self, *, database_url: str, redis_url: str, workers: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        redis_url: str,
+        workers: int = 1,
+        app: str = "config.asgi:application",
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.workers = workers
+        self.app = app
         self.env = {
             **os.environ,
             "HUZHU_DATABASE_URL": database_url,
@@ -259,6 +268,7 @@ class Server:
             "HUZHU_ENV": "test",
             "HUZHU_LOG_LEVEL": os.environ.get("HUZHU_SERVER_LOG_LEVEL", "ERROR"),
             "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
         }
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.proc: subprocess.Popen[bytes] | None = None
@@ -274,7 +284,7 @@ class Server:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [
-                PYTHON, "-m", "uvicorn", "config.asgi:application",
+                PYTHON, "-m", "uvicorn", self.app,
                 "--host", "127.0.0.1", "--port", str(self.port),
                 "--workers", str(self.workers), "--no-access-log", "--log-level", "warning",
             ],

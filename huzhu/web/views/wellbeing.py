@@ -25,6 +25,7 @@ from huzhu.core.errors import HuzhuError
 from huzhu.groups.access import access_group_owner
 from huzhu.groups.models import Membership, MembershipStatus, Role
 from huzhu.web.forms import ServiceForm
+from huzhu.web.views.search import hit_url
 from huzhu.wellbeing import charts, reports
 from huzhu.wellbeing.clock import local_day
 from huzhu.wellbeing.group import (
@@ -319,6 +320,8 @@ def nudge_fragment(request: HttpRequest) -> HttpResponse:
         group_id=group_id,
         posting=True,
     )
+    for nudge in nudges:
+        nudge.hits = [{"hit": hit, "url": hit_url(hit)} for hit in nudge.hits]
     return render(request, "web/wellbeing/_nudges.html", {"nudges": nudges})
 
 

@@ -386,7 +386,7 @@ def extract(norm: Normalized | str) -> list[tuple[int, int, LinkInfo]]:
     out: list[tuple[int, int, LinkInfo]] = []
     for chunk_match in _CHUNK_RE.finditer(text):
         chunk = chunk_match.group()
-        if _GATE_RE.search(chunk) is None:
+        if not _may_hold_link(chunk):
             continue
         base = chunk_match.start()
         for m in _URL_RE.finditer(chunk):
@@ -407,12 +407,16 @@ def extract(norm: Normalized | str) -> list[tuple[int, int, LinkInfo]]:
 
 # Cheap gate: a dot-like character right after an ASCII letter or digit ("abc.com", "taobao点com",
 # "1.2.3.4") or a scheme; a "。" after a Chinese character is just the end of a sentence.
-_GATE_RE = re.compile(r"[a-z0-9-](?:[.点。]|\(dot\)|\[dot\]|\[\.\]|\(\.\))|://")
+_GATE_RE = re.compile(r"[a-z0-9-](?:[.点。]|\(dot\)|\[dot\]|\[\.\]|\(\.\))")
+
+
+def _may_hold_link(text: str) -> bool:
+    return "://" in text or _GATE_RE.search(text) is not None
 
 
 def scan(norm: Normalized) -> list[Finding]:
     """Link findings with spans in the original text."""
-    if _GATE_RE.search(norm.text) is None:
+    if not _may_hold_link(norm.text):
         return []
     findings: list[Finding] = []
     for start, end, info in extract(norm):

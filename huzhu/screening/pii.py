@@ -618,10 +618,25 @@ def _address_candidates(text: str) -> list[_Cand]:
 _DIGIT_RE = re.compile(r"[0-9]")
 # Plates and passports: a letter glued to digits (京a12345, e12345678).
 _PLATE_GATE_RE = re.compile(r"[a-z][·•.\s-]?[0-9a-z]{0,2}[0-9]{3}")
-_WECHAT_GATE_RE = re.compile(
-    r"信|vx|wx|weixin|wechat|微芯|[加私找+➕系][vw微薇威]|[vw薇威微]\W{0,3}[:：]"
+# Gates: every alternative starts with a literal character so sre can skip straight to the
+# possible first characters (a character class as the first item of any alternative disables that).
+_WECHAT_GATE_ALTERNATIVES = [
+    "信",
+    "vx",
+    "wx",
+    "weixin",
+    "wechat",
+    "微芯",
+    *(f"{c}[vw微薇威]" for c in "加私找➕系"),
+    "\\+[vw微薇威]",
+    *(f"{c}\\W{{0,3}}[:：]" for c in "vw薇威微"),
+]
+_WECHAT_GATE_RE = re.compile("|".join(_WECHAT_GATE_ALTERNATIVES))
+_GATE_RE = re.compile(
+    "|".join(
+        [*"0123456789@#号栋幢", "艾特", "圈a", "\\(at\\)", "\\[at\\]", *_WECHAT_GATE_ALTERNATIVES]
+    )
 )
-_GATE_RE = re.compile(r"[0-9@#号栋幢]|艾特|圈a|\(at\)|\[at\]|" + _WECHAT_GATE_RE.pattern)
 
 
 def _resolve(cands: list[_Cand]) -> list[_Cand]:

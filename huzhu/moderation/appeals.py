@@ -36,7 +36,7 @@ def _url(name: str, **kwargs: int) -> str:
 @transaction.atomic
 def appeal_file(*, actor: User, sanction_id: int, text: str) -> Appeal:
     sanction = (
-        Sanction.objects.select_for_update()
+        Sanction.objects.select_for_update(of=("self",))
         .select_related("group")
         .filter(pk=sanction_id, user=actor)
         .first()
@@ -96,7 +96,7 @@ def _check_decider(*, actor: User, appeal: Appeal) -> None:
 def appeal_decide(*, actor: User, appeal_id: int, grant: bool, text: str = "") -> Appeal:
     """Grant (the sanction is lifted) or reject (it stands) an appeal, with a short reason."""
     appeal = (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("sanction", "sanction__group", "sanction__user")
         .filter(pk=appeal_id)
         .first()

@@ -130,6 +130,8 @@ def ban_lists_share(*, sanction: Sanction, actor: User) -> int:
 
 def ban_lists_unshare(*, sanction: Sanction) -> None:
     """A lifted group ban leaves the lists it entered, and the bans it caused elsewhere end."""
+    if sanction.group_id is None:
+        return
     for entry in BanListEntry.objects.filter(sanction=sanction).select_related("ban_list"):
         for other in BanListGroup.objects.filter(ban_list=entry.ban_list).exclude(
             group_id=sanction.group_id

@@ -8,6 +8,7 @@ helpful lose the right to write notes for a while.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -136,7 +137,7 @@ def note_rate(*, actor: User, note_id: int, helpful: bool) -> Note:
 
 def notes_rescore(
     *, group_id: int, params: bridging.Params | None = None
-) -> dict[int, bridging.NoteScore]:
+) -> dict[Hashable, bridging.NoteScore]:
     """Score every rated note of the group and store the statuses that changed."""
     ratings = [
         bridging.Rating(rater=rater, note=note, helpful=helpful)

@@ -31,11 +31,13 @@ def moderation_is_hidden(target: Model) -> bool:
 def moderation_hidden_ids(model: type[Model], *, group_id: int) -> set[int]:
     """Ids of ``model`` objects in the group hidden pending review (one query, for lists)."""
     ct = ContentType.objects.get_for_model(model)
-    return set(
-        ReviewItem.objects.filter(
+    return {
+        object_id
+        for object_id in ReviewItem.objects.filter(
             group_id=group_id, content_type=ct, status=ReviewStatus.OPEN, hidden=True
         ).values_list("object_id", flat=True)
-    )
+        if object_id is not None
+    }
 
 
 def open_item_for(target: Model, *, lock: bool = False) -> ReviewItem | None:

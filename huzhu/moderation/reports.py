@@ -161,7 +161,7 @@ def report_create(
     if target is not None:
         item, _created = review_item_get_or_create(target=target, source=ReviewSource.REPORT)
     else:
-        item = (
+        existing = (
             ReviewItem.objects.select_for_update()
             .filter(
                 group=group_obj,
@@ -171,10 +171,9 @@ def report_create(
             )
             .first()
         )
-        if item is None:
-            item = ReviewItem.objects.create(
-                group=group_obj, target_user=author, sources=[ReviewSource.REPORT]
-            )
+        item = existing or ReviewItem.objects.create(
+            group=group_obj, target_user=author, sources=[ReviewSource.REPORT]
+        )
     weight = standing_for(user=actor, group=group_obj).report_weight
     try:
         with transaction.atomic():

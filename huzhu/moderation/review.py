@@ -157,7 +157,7 @@ def review_item_detail(*, actor: User, item_id: int) -> ReviewDetail:
 
 def _locked_open_item(*, actor: User, item_id: int) -> ReviewItem:
     item = (
-        ReviewItem.objects.select_for_update()
+        ReviewItem.objects.select_for_update(of=("self",))
         .select_related("group", "target_user")
         .filter(pk=item_id)
         .first()

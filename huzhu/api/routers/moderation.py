@@ -169,7 +169,7 @@ class ReviewItemOut(Schema):
     def build(cls, item: ReviewItem) -> "ReviewItemOut":
         from django.utils import timezone
 
-        model = item.content_type.model_class() if item.content_type_id else None
+        model = item.content_type.model_class() if item.content_type is not None else None
         return cls(
             id=item.pk,
             group_id=item.group_id,

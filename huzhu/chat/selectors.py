@@ -1,7 +1,7 @@
 """Reading chat: what a member may see, in order, paged; and the JSON shape clients receive.
 
-Held messages are visible only to their sender and the group's moderators; deleted messages are
-tombstones (no text) for everyone.
+Held (and rejected) messages are visible only to their sender and the group's moderators; deleted
+messages are tombstones (no text) for everyone.
 """
 
 from __future__ import annotations
@@ -57,9 +57,10 @@ def message_as_dict(message: Message) -> dict[str, Any]:
 
 
 def _visible(*, viewer: User, is_moderator: bool) -> Q:
+    under_review = [MessageStatus.HELD, MessageStatus.REJECTED]
     if is_moderator:
-        return Q(status__in=[MessageStatus.PUBLISHED, MessageStatus.HELD])
-    return Q(status=MessageStatus.PUBLISHED) | Q(status=MessageStatus.HELD, sender_id=viewer.pk)
+        return Q(status__in=[MessageStatus.PUBLISHED, *under_review])
+    return Q(status=MessageStatus.PUBLISHED) | Q(status__in=under_review, sender_id=viewer.pk)
 
 
 def _base(*, group: Group, viewer: User, is_moderator: bool) -> QuerySet[Message]:

@@ -179,7 +179,7 @@ def _redaction_notice(verdict: Verdict) -> str:
 
 
 def _moderation_audience(message: Message) -> Audience:
-    if message.status == MessageStatus.HELD:
+    if message.status in (MessageStatus.HELD, MessageStatus.REJECTED):
         return Audience(moderators_only=True, user_ids=(message.sender_id,))
     return Audience()
 
@@ -468,6 +468,31 @@ def chat_settings_update(*, actor: User, group: Group, slow_mode_seconds: int) -
             extra={"chat.slow_mode_seconds": {"from": old, "to": slow_mode_seconds}},
         )
     return group
+
+
+@_retryable_db
+def message_review(*, actor: User, message_id: int, approve: bool) -> Message:
+    """A moderator decides on a held message: publish it to the group, or reject it.
+
+    Either way the message takes a new cursor value, so clients that resync see the decision.
+    """
+    message, membership = _message_for_change(actor=actor, message_id=message_id)
+    if not membership.is_admin:
+        raise Forbidden(_("只有群主和管理员可以审核消息。"))
+    if message.status != MessageStatus.HELD:
+        raise Conflict(_("这条消息不在审核中。"), code="not_held")
+    with transaction.atomic():
+        message.cursor = _next_seq(group_id=message.group_id)
+        message.status = MessageStatus.PUBLISHED if approve else MessageStatus.REJECTED
+        message.save(update_fields=["cursor", "status"])
+        event_publish_on_commit(
+            MessageEdited(
+                group_id=message.group_id,
+                message=message_as_dict(message),
+                audience=_moderation_audience(message),
+            )
+        )
+    return message
 
 
 def message_revisions(*, actor: User, message_id: int) -> list[MessageRevision]:

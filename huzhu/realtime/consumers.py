@@ -3,7 +3,7 @@
 Server → client: ``hello`` (the user's groups with their last sequence numbers), typed events
 (``message.created`` …), ``sync.required`` (resync every group: events may have been missed),
 and ``reply`` to a request. Client → server requests carry a ``req`` id that the reply echoes:
-``send``, ``edit``, ``delete``, ``resync`` (changes after a cursor, paged), ``history`` (before a
+``send``, ``edit``, ``delete``, ``review`` (moderators), ``resync`` (changes after a cursor, paged), ``history`` (before a
 seq) and ``ping``. The consumer is thin: it parses, checks access and calls one service.
 
 This consumer does not use a Channels channel layer: events come from the process's registry
@@ -235,6 +235,17 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
 
         message_id = self._int(content, "message_id") or 0
         return {"message": message_as_dict(message_delete(actor=self.user, message_id=message_id))}
+
+    def _do_review(self, content: dict[str, Any]) -> dict[str, Any]:
+        from huzhu.chat.selectors import message_as_dict
+        from huzhu.chat.services import message_review
+
+        message = message_review(
+            actor=self.user,
+            message_id=self._int(content, "message_id") or 0,
+            approve=bool(content.get("approve")),
+        )
+        return {"message": message_as_dict(message)}
 
     def _do_resync(self, content: dict[str, Any]) -> dict[str, Any]:
         from huzhu.chat.selectors import messages_after

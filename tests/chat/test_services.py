@@ -17,6 +17,7 @@ from huzhu.chat.services import (
     chat_settings_update,
     message_delete,
     message_edit,
+    message_review,
     message_revisions,
     message_send,
 )
@@ -257,3 +258,29 @@ def test_a_database_outage_is_a_retryable_error(group, member, monkeypatch):
 def test_outsiders_cannot_send(group, outsider):
     with pytest.raises(NotFound):
         message_send(actor=outsider, group=group, text="路过")
+
+
+def test_a_moderator_releases_a_held_message_to_everyone(group, owner, member, fake_screen):
+    other = join(group).user
+    fake_screen.hold("团购链接 http://t.cn/abc")
+    held = message_send(actor=member, group=group, text="团购链接 http://t.cn/abc").message
+    cursor = messages_after(viewer=other, group=group, after_seq=0).cursor
+    with pytest.raises(NotFound):  # members do not even see a held message
+        message_review(actor=other, message_id=held.pk, approve=True)
+    with capture_events() as events:
+        message_review(actor=owner, message_id=held.pk, approve=True)
+    assert events[0].type == "message.edited" and events[0].audience.moderators_only is False
+    page = messages_after(viewer=other, group=group, after_seq=cursor)
+    assert [(m["seq"], m["status"]) for m in page.messages] == [(held.seq, "published")]
+
+
+def test_a_rejected_message_stays_hidden_and_the_sender_sees_the_outcome(
+    group, owner, member, fake_screen
+):
+    other = join(group).user
+    fake_screen.hold("可疑内容")
+    held = message_send(actor=member, group=group, text="可疑内容").message
+    message_review(actor=owner, message_id=held.pk, approve=False)
+    assert messages_after(viewer=other, group=group, after_seq=0).messages == []
+    mine = messages_after(viewer=member, group=group, after_seq=0).messages
+    assert [m["status"] for m in mine] == ["rejected"]

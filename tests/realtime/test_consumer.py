@@ -248,3 +248,28 @@ def test_edit_and_delete_reach_other_sockets(group, owner, member):
             await s.close()
 
     run(body)
+
+
+def test_a_released_held_message_reaches_everyone(group, owner, member, fake_screen):
+    bystander = join(group).user
+    cookies = [session_cookie(u) for u in (owner, member, bystander)]
+
+    async def body():
+        mod, sender, other = (Socket(ck) for ck in cookies)
+        for s in (mod, sender, other):
+            assert (await s.connect())[0]
+            await s.wait_for("hello")
+        fake_screen.hold("拼团群二维码 http://t.cn/x")
+        sent = await sender.request("send", group_id=group.pk, text="拼团群二维码 http://t.cn/x")
+        await mod.wait_for("message.created")
+        reply = await other.request("review", message_id=sent["message"]["id"], approve=True)
+        assert not reply["ok"] and reply["code"] == "not_found"
+        reply = await mod.request("review", message_id=sent["message"]["id"], approve=True)
+        assert reply["ok"] and reply["message"]["status"] == "published"
+        released = await other.wait_for("message.edited")
+        assert released["message"]["text"] == "拼团群二维码 http://t.cn/x"
+        assert released["message"]["seq"] == 1 and released["cursor"] == 2
+        for s in (mod, sender, other):
+            await s.close()
+
+    run(body)

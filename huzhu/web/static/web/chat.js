@@ -60,7 +60,7 @@
       cursor: Number(el.getAttribute("data-cursor")),
       el: el
     });
-    decorate(el, Number(el.getAttribute("data-sender")));
+    decorate(el, Number(el.getAttribute("data-sender")), el.getAttribute("data-status"));
   });
   formatTimes(list);
   saveCursor();
@@ -105,9 +105,14 @@
     return b;
   }
 
-  function decorate(el, senderId) {
+  function decorate(el, senderId, status) {
     var foot = el.querySelector(".msg-foot");
     if (!foot || el.classList.contains("msg-deleted") || foot.querySelector(".msg-action")) return;
+    if (status === "held" && isModerator) {
+      foot.appendChild(button(t.approve, "approve"));
+      foot.appendChild(button(t.reject, "reject"));
+    }
+    if (status === "rejected") return;
     foot.appendChild(button(t.reply, "reply"));
     if (senderId === userId) foot.appendChild(button(t.edit, "edit"));
     if (senderId === userId || isModerator) foot.appendChild(button(t.delete, "delete"));
@@ -118,12 +123,13 @@
     li.className = "msg";
     if (m.sender.id === userId) li.classList.add("msg-mine");
     if (m.deleted) li.classList.add("msg-deleted");
-    if (m.status === "held") li.classList.add("msg-held");
+    if (m.status === "held" || m.status === "rejected") li.classList.add("msg-held");
     li.id = "m" + m.seq;
     li.setAttribute("data-id", m.id);
     li.setAttribute("data-seq", m.seq);
     li.setAttribute("data-cursor", m.cursor);
     li.setAttribute("data-sender", m.sender.id);
+    li.setAttribute("data-status", m.status);
 
     var meta = document.createElement("div");
     meta.className = "msg-meta";
@@ -136,10 +142,10 @@
     meta.appendChild(name);
     meta.appendChild(document.createTextNode(" "));
     meta.appendChild(time);
-    if (m.status === "held") {
+    if (m.status === "held" || m.status === "rejected") {
       var held = document.createElement("span");
-      held.className = "badge badge-warn msg-held-badge";
-      held.textContent = t.held;
+      held.className = "badge msg-held-badge " + (m.status === "held" ? "badge-warn" : "badge-off");
+      held.textContent = m.status === "held" ? t.held : t.rejected;
       meta.appendChild(document.createTextNode(" "));
       meta.appendChild(held);
     }
@@ -174,7 +180,7 @@
       foot.appendChild(edited);
     }
     li.appendChild(foot);
-    decorate(li, m.sender.id);
+    decorate(li, m.sender.id, m.status);
     formatTimes(li);
     return li;
   }
@@ -425,6 +431,12 @@
       request("edit", { message_id: id, text: changed.trim() }, function (reply) {
         if (!reply) return;
         if (reply.ok) { apply(reply.message); show(noticeBox, reply.notice || ""); }
+        else show(errorBox, reply.message || t.error);
+      });
+    } else if (action === "approve" || action === "reject") {
+      request("review", { message_id: id, approve: action === "approve" }, function (reply) {
+        if (!reply) return;
+        if (reply.ok) apply(reply.message);
         else show(errorBox, reply.message || t.error);
       });
     } else if (action === "delete") {

@@ -219,6 +219,11 @@ def _build_table() -> dict[int, str]:
         if simplified != mars and simplified in common:
             continue  # t2s already folds it to a common character
         table[ord(mars)] = next(iter(plains))
+    # Every replacement is in the folded alphabet: ASCII letters lower-case (the 火星文 table maps
+    # some symbols to capitals, e.g. × → X).
+    for cp, rep in table.items():
+        if rep.isascii() and rep != rep.lower():
+            table[cp] = rep.lower()
     return table
 
 

@@ -384,7 +384,7 @@ def _classify_number(
 ) -> _Cand | None:
     n = len(digits)
     # An ID number may end in X, which is outside the digit run.
-    if n == 17 and end < len(text) and text[end] == "x":
+    if n == 17 and end < len(text) and text[end] in "x×":  # × typed for X
         number = digits + "x"
         if id_card_valid(number):
             return _Cand("id_card", start, end + 1, _mask_id(number), number, "pii.id_card")

@@ -51,6 +51,7 @@ def found(text: str) -> list[tuple[str, str]]:
         (f"身份证{ID}", [("id_card", ID)]),
         (f"身份证{ID.lower()}", [("id_card", ID.lower())]),
         (f"身份证编号：{ID}", [("id_card", ID)]),
+        (f"身份证{ID[:-1]}×", [("id_card", ID[:-1] + "×")]),  # × typed for the check letter X
         ("老身份证110105491231002", [("id_card", "110105491231002")]),
         (f"卡号{CARD}", [("bank_card", CARD)]),
         (

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from huzhu.chat import limits
 from huzhu.chat.models import ChatCounter, Message, MessageRevision, MessageStatus
@@ -43,16 +43,16 @@ _MENTION_RE = re.compile(r"@([^\s@，。,!！?？:：;；、]{1,40})")
 
 # How the sender is told what was hidden from a redacted message.
 _PII_LABELS = {
-    "phone": N_("手机号"),
-    "landline": N_("电话号码"),
-    "id_card": N_("身份证号"),
-    "bank_card": N_("银行卡号"),
-    "email": N_("邮箱"),
-    "qq": N_("QQ 号"),
-    "wechat": N_("微信号"),
-    "address": N_("地址"),
-    "plate": N_("车牌号"),
-    "passport": N_("护照号"),
+    "phone": gettext_noop("手机号"),
+    "landline": gettext_noop("电话号码"),
+    "id_card": gettext_noop("身份证号"),
+    "bank_card": gettext_noop("银行卡号"),
+    "email": gettext_noop("邮箱"),
+    "qq": gettext_noop("QQ 号"),
+    "wechat": gettext_noop("微信号"),
+    "address": gettext_noop("地址"),
+    "plate": gettext_noop("车牌号"),
+    "passport": gettext_noop("护照号"),
 }
 
 
@@ -170,7 +170,7 @@ def _redaction_notice(verdict: Verdict) -> str:
     labels: list[str] = []
     for finding in verdict.findings:
         if finding.kind == "pii":
-            label = _PII_LABELS.get(finding.category, N_("个人信息"))
+            label = _PII_LABELS.get(finding.category, gettext_noop("个人信息"))
             if label not in labels:
                 labels.append(label)
     if not labels:

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -116,8 +116,9 @@ def _search_index(kind: str, obj: Any) -> None:
 
 
 def _notify(**kwargs: Any) -> None:
-    """Create a notification after commit, so a rolled-back write notifies nobody."""
-    _on_commit(lambda: notification_create(**kwargs))
+    """Notifications are rows written in the service's transaction: a rolled-back write
+    notifies nobody, and a help costs one commit, not two."""
+    notification_create(**kwargs)
 
 
 def _ledger_pair(
@@ -500,15 +501,13 @@ def aid_request_post(
                     ).select_related("user")
                 ]
                 params = _params(request)
-                _on_commit(
-                    lambda: notification_create_many(
-                        users=admins,
-                        kind=kinds.REQUEST_HELD,
-                        group=group,
-                        actor=actor,
-                        params=params,
-                        url=_url(request),
-                    )
+                notification_create_many(
+                    users=admins,
+                    kind=kinds.REQUEST_HELD,
+                    group=group,
+                    actor=actor,
+                    params=params,
+                    url=_url(request),
                 )
             _schedule_expiry(request)
             _search_index("aid_request", request)
@@ -547,11 +546,23 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
     )
     if request is None:
         raise NotFound(_("没有找到这个请求。"))
-    membership = _member(user=actor, group=request.group_id)
-    existing = Help.objects.filter(request=request, helper=actor).first()
-    if existing is not None:
+    # Membership and an earlier help of this member, in one round trip (the hot path).
+    membership = (
+        Membership.objects.filter(
+            group_id=request.group_id, user_id=actor.pk, status=MembershipStatus.ACTIVE
+        )
+        .annotate(
+            earlier_help=Subquery(
+                Help.objects.filter(request_id=request.pk, helper_id=actor.pk).values("pk")[:1]
+            )
+        )
+        .first()
+    )
+    if membership is None:
+        raise NotFound(_("没有找到这个群，或你不是群成员。"))
+    if membership.earlier_help is not None:  # type: ignore[attr-defined]
         # One help per helper per request: a repeat is the same help, whatever key it carries.
-        return existing
+        return Help.objects.get(pk=membership.earlier_help)  # type: ignore[attr-defined]
     if request.publication != Publication.PUBLISHED:
         raise NotFound(_("没有找到这个请求。"))
     if request.requester_id == actor.pk:
@@ -621,14 +632,12 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
         if request.kind == AidKind.GROUPBUY:
             helpers = [h.helper for h in request.helps.select_related("helper")]
             group = request.group
-            _on_commit(
-                lambda: notification_create_many(
-                    users=helpers,
-                    kind=kinds.GROUPBUY_JOINED_COMPLETED,
-                    group=group,
-                    params=params,
-                    url=url,
-                )
+            notification_create_many(
+                users=helpers,
+                kind=kinds.GROUPBUY_JOINED_COMPLETED,
+                group=group,
+                params=params,
+                url=url,
             )
     return help_
 
@@ -667,15 +676,13 @@ def help_dispute(*, actor: User, help_id: int, reason: str = "") -> HelpDispute:
         ).select_related("user")
     ]
     params, url, group = _params(help_.request), _url(help_.request), help_.group
-    _on_commit(
-        lambda: notification_create_many(
-            users=moderators,
-            kind=kinds.HELP_DISPUTED,
-            group=group,
-            actor=actor,
-            params=params,
-            url=url,
-        )
+    notification_create_many(
+        users=moderators,
+        kind=kinds.HELP_DISPUTED,
+        group=group,
+        actor=actor,
+        params=params,
+        url=url,
     )
     return dispute
 
@@ -942,10 +949,8 @@ def _expire_locked(request: AidRequest) -> None:
         h.helper for h in request.helps.filter(status=HelpStatus.OK).select_related("helper")
     ]
     group = request.group
-    _on_commit(
-        lambda: notification_create_many(
-            users=recipients, kind=kinds.REQUEST_EXPIRED, group=group, params=params, url=url
-        )
+    notification_create_many(
+        users=recipients, kind=kinds.REQUEST_EXPIRED, group=group, params=params, url=url
     )
 
 

@@ -555,3 +555,12 @@ def test_answers_are_screened_too(alice, bob, group):
     )
     answer = answer_post(actor=bob, request_id=q.pk, body="加我微信 abc12345 告诉你")
     assert answer.screening_action == "redact" and "abc12345" not in answer.body
+
+
+def test_help_is_a_handful_of_queries(alice, bob, group, django_assert_max_num_queries):
+    req = groupbuy(alice, group, size=5)
+    # lock the request, membership + earlier help, insert help, update counter, ledger pair,
+    # the requester's quiet-hours settings, the notification (+ the savepoint pair the test
+    # transaction adds around the service's atomic).
+    with django_assert_max_num_queries(9):
+        help_give(actor=bob, request_id=req.pk)

@@ -1,0 +1,243 @@
+"""Helps recorded per second through the HTTP API, with p50/p99 latency (PostgreSQL).
+
+What it measures: ``POST /api/v1/aid/requests/{id}/helps`` with a Bearer token and an
+Idempotency-Key, the path a bot or the web page's "我已参团 / 我已助力" button takes: token auth,
+the request row lock, the help row, the counter, the zero-sum ledger pair and the requester's
+notification, all committed before the response.
+
+How: creates a fresh PostgreSQL database, migrates it, builds one group with helpers, requesters
+and open boosts (each needing 100 helps) through the real services, starts uvicorn on a spare
+127.0.0.1 port, warms up, then sends every (helper, request) pair once from ``--concurrency``
+keep-alive clients. Afterwards it checks that every help landed exactly once and that the ledger
+sums to zero.
+
+    .venv/bin/python bench/aid_helps.py [--helps 6000] [--concurrency 32] [--workers 2]
+
+Environment: ``BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``) — the server; the
+database ``huzhu_bench_aid`` on it is dropped and recreated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = "huzhu_bench_aid"
+DB_URL = f"{PG}/{DB_NAME}"
+NEEDED = 100
+
+
+def _recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+
+
+def _setup_django() -> None:
+    os.environ["HUZHU_DATABASE_URL"] = DB_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _build(helpers: int, requests: int) -> tuple[list[str], list[int], dict[int, int]]:
+    """(helper tokens, request ids, request id → requester index or -1)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from huzhu.accounts.models import User
+    from huzhu.accounts.services import api_token_create
+    from huzhu.aid.services import aid_request_post
+    from huzhu.groups.services import group_create, group_join, invite_create
+
+    def user(name: str) -> User:
+        u = User(username=name, display_name=name)
+        u.set_unusable_password()
+        u.save()
+        return u
+
+    owner = user("bench_owner")
+    group = group_create(actor=owner, name="压测互助群", capacity=2000)
+    invite = invite_create(actor=owner, group=group, expires_in_hours=24)
+    helper_users = [user(f"helper{i}") for i in range(helpers)]
+    requesters = [user(f"asker{i}") for i in range(requests)]
+    for u in helper_users + requesters:
+        group_join(user=u, code=invite.code, accept_rules=True)
+    tokens = [api_token_create(user=u, name="bench", scope="read_write")[1] for u in helper_users]
+    request_ids = [
+        aid_request_post(
+            actor=asker,
+            group=group,
+            kind="boost",
+            needed=NEEDED,
+            text=f"帮我砍一刀 压测商品{i} https://mobile.yangkeduo.com/goods.html?goods_id={900000 + i}",
+        ).pk
+        for i, asker in enumerate(requesters)
+    ]
+    return tokens, request_ids, {}
+
+
+def _spare_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "HUZHU_DATABASE_URL": DB_URL,
+        "HUZHU_DEBUG": "0",
+        # Django's ASGI handler runs each request in its own thread: persistent connections
+        # (CONN_MAX_AGE > 0) would pile up, so the default (a connection per request) is measured.
+        "HUZHU_DB_CONN_MAX_AGE": os.environ.get("HUZHU_DB_CONN_MAX_AGE", "0"),
+        "HUZHU_LOG_LEVEL": "WARNING",
+    }
+    proc = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "uvicorn"),
+            "config.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("uvicorn did not start")
+
+
+async def _fire(
+    base: str, jobs: list[tuple[str, int, str]], concurrency: int
+) -> tuple[list[float], dict[int, int], float]:
+    import httpx
+
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    queue: asyncio.Queue[tuple[str, int, str]] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while True:
+            try:
+                token, rid, key = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            started = time.perf_counter()
+            response = await client.post(
+                f"{base}/api/v1/aid/requests/{rid}/helps",
+                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
+            )
+            latencies.append(time.perf_counter() - started)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return latencies, statuses, elapsed
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def main() -> None:
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--helps", type=int, default=6000)
+    parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=4)
+    args = parser.parse_args()
+
+    total = args.helps + args.warmup
+    n_requests = -(-total // NEEDED)
+    n_helpers = NEEDED + 20
+    rng = random.Random(args.seed)
+
+    _recreate_database()
+    _setup_django()
+    t0 = time.perf_counter()
+    tokens, request_ids, _ = _build(n_helpers, n_requests)
+    print(f"setup: {n_helpers} helpers, {n_requests} boosts in {time.perf_counter() - t0:.1f}s")
+
+    # Every (helper, request) pair at most once; each request gets NEEDED distinct helpers.
+    jobs: list[tuple[str, int, str]] = []
+    for rid in request_ids:
+        for h in rng.sample(range(n_helpers), NEEDED):
+            jobs.append((tokens[h], rid, f"bench-{rid}-{h}"))
+    rng.shuffle(jobs)
+    jobs = jobs[:total]
+    warm, measured = jobs[: args.warmup], jobs[args.warmup :]
+
+    port = _spare_port()
+    server = _start_server(port, args.workers)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        asyncio.run(_fire(base, warm, args.concurrency))
+        latencies, statuses, elapsed = asyncio.run(_fire(base, measured, args.concurrency))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    from django.db.models import Sum
+
+    from huzhu.aid.models import Help, LedgerEntry
+
+    helps = Help.objects.count()
+    ledger_total = LedgerEntry.objects.aggregate(s=Sum("amount"))["s"]
+    load1, load5, _load15 = os.getloadavg()
+    print(f"helps measured: {len(measured)} in {elapsed:.2f}s, statuses {statuses}")
+    print(f"throughput: {len(measured) / elapsed:.0f} helps/s")
+    print(
+        f"latency ms: p50 {_pct(latencies, 0.50):.1f}  p90 {_pct(latencies, 0.90):.1f}  "
+        f"p99 {_pct(latencies, 0.99):.1f}  max {max(latencies) * 1000:.1f}  "
+        f"mean {statistics.mean(latencies) * 1000:.1f}"
+    )
+    print(f"check: {helps} help rows for {len(jobs)} sent; ledger sum {ledger_total}")
+    print(f"load average during run (1/5 min): {load1:.1f} / {load5:.1f} on {os.cpu_count()} CPUs")
+    if helps != len(jobs) or ledger_total != 0:
+        raise SystemExit("consistency check failed")
+
+
+if __name__ == "__main__":
+    main()

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "huzhu.privacy.ratelimit.ApiRateLimitMiddleware",
+    "huzhu.privacy.consent.ConsentMiddleware",
     "huzhu.web.middleware.HuzhuErrorMiddleware",
 ]
 

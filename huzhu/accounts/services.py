@@ -37,8 +37,14 @@ def user_signup(
     password: str,
     accept_privacy_policy: bool,
     accept_community_rules: bool,
+    age_14_or_over: bool = True,
+    guardian_name: str = "",
+    guardian_consent: bool = False,
 ) -> User:
-    """Create an account. Consent to the privacy policy and community rules is required and recorded."""
+    """Create an account. Consent to the privacy policy and community rules is required and recorded.
+
+    The age confirmation is recorded too; under 14 needs a guardian's consent (PIPL Art. 31).
+    """
     username = username.strip()
     display_name = display_name.strip()
     if not USERNAME_RE.match(username):
@@ -55,6 +61,11 @@ def user_signup(
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(
             _("用户名“%(name)s”已被占用，请换一个。") % {"name": username}, code="username_taken"
+        )
+    if not age_14_or_over and not (guardian_consent and guardian_name.strip()):
+        raise InvalidInput(
+            _("未满 14 周岁需要监护人同意：请填写监护人姓名并勾选监护人同意。"),
+            code="guardian_consent_required",
         )
     candidate = User(username=username, display_name=display_name)
     _validate_password(password, candidate)
@@ -79,6 +90,14 @@ def user_signup(
                     "privacy_policy_version": settings.PRIVACY_POLICY_VERSION,
                     "community_rules_version": settings.COMMUNITY_RULES_VERSION,
                 },
+            )
+            from huzhu.privacy.services import age_confirm
+
+            age_confirm(
+                user=user,
+                is_14_or_over=age_14_or_over,
+                guardian_name=guardian_name,
+                guardian_consent=guardian_consent,
             )
     except IntegrityError as exc:  # a concurrent sign-up took the name between check and insert
         raise Conflict(

@@ -133,7 +133,7 @@ def user_find_by_recovery_phone(*, phone: str) -> User | None:
 # --- group-buy shipping addresses ---------------------------------------------------------------
 
 
-def _groupbuy_for(*, user: User, request_id: int) -> AidRequest:
+def groupbuy_for_member(*, user: User, request_id: int) -> AidRequest:
     from huzhu.aid.models import AidKind, AidRequest
 
     req = AidRequest.objects.filter(pk=request_id, kind=AidKind.GROUPBUY).first()
@@ -146,7 +146,7 @@ def address_share(
     *, actor: User, request_id: int, recipient_name: str, phone: str, address: str
 ) -> SharedAddress:
     """Share a shipping address with the organiser of one group-buy; stored encrypted."""
-    req = _groupbuy_for(user=actor, request_id=request_id)
+    req = groupbuy_for_member(user=actor, request_id=request_id)
     if req.requester_id == actor.pk:
         raise InvalidInput(_("这是你自己发起的拼团，不需要向自己提供地址。"), code="own_request")
     recipient_name = (recipient_name or "").strip()

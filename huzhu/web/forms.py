@@ -49,8 +49,24 @@ class SignupForm(ServiceForm):
     )
     accept_privacy_policy = forms.BooleanField(required=False)
     accept_community_rules = forms.BooleanField(required=False)
+    # PIPL Art. 31: under 14 needs a guardian's consent, recorded at sign-up.
+    age = forms.ChoiceField(
+        label=_("年龄"),
+        choices=[("14_or_over", _("我已满 14 周岁")), ("under_14", _("我未满 14 周岁"))],
+        widget=forms.RadioSelect,
+    )
+    guardian_name = forms.CharField(
+        label=_("监护人姓名"),
+        max_length=40,
+        required=False,
+        help_text=_("未满 14 周岁时填写，加密保存。"),
+    )
+    guardian_consent = forms.BooleanField(
+        label=_("我的监护人已阅读并同意隐私政策，同意我注册"), required=False
+    )
 
     error_fields: ClassVar[dict[str, str]] = {
+        "guardian_consent_required": "guardian_name",
         "invalid_username": "username",
         "username_taken": "username",
         "invalid_display_name": "display_name",

@@ -9,6 +9,7 @@ from huzhu.web.views import (
     groups,
     moderation_urls,
     pages,
+    privacy_urls,
     resources_urls,
     tokens,
     wellbeing_urls,
@@ -66,4 +67,6 @@ urlpatterns = [
     *resources_urls.urlpatterns,
     # healthy use: my usage, limits, reports, digests; group quiet hours
     *wellbeing_urls.urlpatterns,
+    # privacy: settings, addresses, contact requests, consent, data rights
+    *privacy_urls.urlpatterns,
 ]

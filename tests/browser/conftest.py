@@ -115,6 +115,7 @@ def sign_up(
     page.fill("#id_password2", password)
     page.check("#id_accept_privacy_policy")
     page.check("#id_accept_community_rules")
+    page.check("#id_age_0")  # 14 or over
     page.get_by_role("button", name=re.compile("^(注册|Sign up)$")).click()
     page.wait_for_url(lambda url: "/signup/" not in url)
 

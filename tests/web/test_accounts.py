@@ -18,6 +18,7 @@ GOOD = {
     "password2": "lychee-season-2026",
     "accept_privacy_policy": "on",
     "accept_community_rules": "on",
+    "age": "14_or_over",
 }
 
 

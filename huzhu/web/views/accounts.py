@@ -44,6 +44,9 @@ def signup(request: HttpRequest) -> HttpResponse:
                     password=data["password1"],
                     accept_privacy_policy=data["accept_privacy_policy"],
                     accept_community_rules=data["accept_community_rules"],
+                    age_14_or_over=data["age"] == "14_or_over",
+                    guardian_name=data["guardian_name"],
+                    guardian_consent=data["guardian_consent"],
                 )
             except HuzhuError as exc:
                 form.add_service_error(exc)

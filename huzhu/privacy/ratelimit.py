@@ -1,0 +1,78 @@
+"""API rate limits: per user per minute (Zulip's default, 200) and per IP for anonymous calls.
+
+A fixed one-minute window counted in the cache with ``add`` + ``incr``, which are atomic in Redis,
+so every process and machine shares the count. Over the limit the API answers 429 with
+``Retry-After`` (seconds to the next window) in its usual error shape.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+WINDOW = 60
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a proxy rewrites it.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _identity(request: HttpRequest) -> tuple[str, int]:
+    """(cache key part, limit): a user if the request is authenticated, else its IP address."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        from huzhu.accounts.services import api_token_authenticate
+        from huzhu.api.auth import TOKEN_SHAPE
+
+        secret = header[len("Bearer ") :].strip()
+        token = api_token_authenticate(secret=secret) if TOKEN_SHAPE.fullmatch(secret) else None
+        if token is not None:
+            return f"u{token.user_id}", settings.API_RATE_PER_USER_MINUTE
+    else:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return f"u{user.pk}", settings.API_RATE_PER_USER_MINUTE
+    return f"ip{_client_ip(request)}", settings.API_RATE_ANON_PER_IP_MINUTE
+
+
+def rate_limit_hit(*, identity: str, limit: int, now: float | None = None) -> int:
+    """Count one request; return 0 if allowed, else the seconds until the window resets."""
+    now = time.time() if now is None else now
+    window = int(now // WINDOW)
+    key = f"rl:api:{identity}:{window}"
+    if cache.add(key, 1, timeout=WINDOW + 5):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=WINDOW + 5)
+            count = 1
+    if count <= limit:
+        return 0
+    return max(1, int((window + 1) * WINDOW - now))
+
+
+class ApiRateLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.RATE_LIMITS_ENABLED and request.path.startswith("/api/"):
+            identity, limit = _identity(request)
+            wait = rate_limit_hit(identity=identity, limit=limit)
+            if wait:
+                response = JsonResponse(
+                    {"code": "rate_limited", "message": _("请求太频繁，请稍后再试。")},
+                    status=429,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+                response["Retry-After"] = str(wait)
+                return response
+        return self.get_response(request)

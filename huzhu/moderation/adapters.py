@@ -171,13 +171,22 @@ class MessageAdapter:
             message.status = new
             message.cursor = _next_seq(group_id=message.group_id)
             message.save(update_fields=["status", "cursor"])
-            # Everyone must learn that it changed (it disappears for members when hidden).
-            audience = Audience() if new != "published" else _moderation_audience(message)
+            full = message_as_dict(message)
+            if new == "held":
+                # Members learn that it disappeared, without its text; the sender and the
+                # moderators get the full message (published second, so it wins for them).
+                event_publish_on_commit(
+                    MessageEdited(
+                        group_id=message.group_id,
+                        message={**full, "text": ""},
+                        audience=Audience(),
+                    )
+                )
             event_publish_on_commit(
                 MessageEdited(
                     group_id=message.group_id,
-                    message=message_as_dict(message),
-                    audience=audience,
+                    message=full,
+                    audience=_moderation_audience(message),
                 )
             )
         obj.status = new

@@ -155,6 +155,66 @@ def review_item_detail(*, actor: User, item_id: int) -> ReviewDetail:
     )
 
 
+def review_items_details(
+    *, actor: User, group: Group, items: list[ReviewItem]
+) -> list[ReviewDetail]:
+    """``review_item_detail`` for a page of the queue in a bounded number of queries: targets are
+    fetched per content type, sanctions and removal counts per group, standing once per author."""
+    from collections import defaultdict
+
+    from django.db.models import Count
+
+    from huzhu.moderation.standing import standings_for
+
+    access_moderator(user=actor, group_id=group.pk)
+    ids_by_ct: dict[int, list[int]] = defaultdict(list)
+    for item in items:
+        if item.content_type_id and item.object_id:
+            ids_by_ct[item.content_type_id].append(item.object_id)
+    targets: dict[tuple[int, int], Any] = {}
+    for ct_id, ids in ids_by_ct.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None:
+            continue
+        for pk, obj in model._default_manager.in_bulk(ids).items():
+            targets[(ct_id, pk)] = obj
+    authors = {item.target_user_id for item in items if item.target_user_id}
+    sanctions_by_author: dict[int, list[Sanction]] = defaultdict(list)
+    for sanction in Sanction.objects.filter(group=group, user_id__in=authors).order_by(
+        "-created_at"
+    ):
+        if len(sanctions_by_author[sanction.user_id]) < 10:
+            sanctions_by_author[sanction.user_id].append(sanction)
+    removed = dict(
+        ReviewItem.objects.filter(
+            group=group, target_user_id__in=authors, status=ReviewStatus.REMOVED
+        )
+        .values_list("target_user_id")
+        .annotate(n=Count("id"))
+        .values_list("target_user_id", "n")
+    )
+    standings = standings_for(user_ids=list(authors), group_id=group.pk)
+    details = []
+    for item in items:
+        target = targets.get((item.content_type_id, item.object_id or 0))
+        adapter = content_adapter_for(target) if target is not None else None
+        author_id = item.target_user_id
+        details.append(
+            ReviewDetail(
+                item=item,
+                target=target,
+                label=str(adapter.label) if adapter else _("成员"),
+                text=adapter.text(target) if adapter and target is not None else item.excerpt,
+                url=adapter.url(target) if adapter and target is not None else "",
+                reports=list(item.reports.all()),
+                author_sanctions=sanctions_by_author.get(author_id or 0, []),
+                author_removed_count=removed.get(author_id, 0),
+                author_standing=standings.get(author_id),
+            )
+        )
+    return details
+
+
 def _locked_open_item(*, actor: User, item_id: int) -> ReviewItem:
     item = (
         ReviewItem.objects.select_for_update(of=("self",))

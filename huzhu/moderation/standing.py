@@ -117,18 +117,42 @@ class Standing:
         return hints
 
 
-def _ledger_counts(*, user_id: int, group_id: int) -> tuple[int, int]:
-    """(helps given, answers accepted) from the aid ledger; (0, 0) when aid is not installed."""
-    if not apps.is_installed("huzhu.aid"):
-        return 0, 0
+def _ledger_counts(*, user_ids: list[int], group_id: int) -> dict[int, tuple[int, int]]:
+    """user id → (helps given, answers accepted) from the aid ledger (empty without aid)."""
+    if not apps.is_installed("huzhu.aid") or not user_ids:
+        return {}
     from huzhu.aid.models import LedgerEntry, LedgerReason
 
-    counts = LedgerEntry.objects.filter(group_id=group_id, member_id=user_id).aggregate(
-        helps=Count("id", filter=Q(reason=LedgerReason.HELP, amount__gt=0)),
-        reversed=Count("id", filter=Q(reason=LedgerReason.DISPUTE_UPHELD, amount__lt=0)),
-        accepted=Count("id", filter=Q(reason=LedgerReason.ANSWER_ACCEPTED, amount__gt=0)),
+    rows = (
+        LedgerEntry.objects.filter(group_id=group_id, member_id__in=user_ids)
+        .values("member_id")
+        .annotate(
+            helps=Count("id", filter=Q(reason=LedgerReason.HELP, amount__gt=0)),
+            reversed=Count("id", filter=Q(reason=LedgerReason.DISPUTE_UPHELD, amount__lt=0)),
+            accepted=Count("id", filter=Q(reason=LedgerReason.ANSWER_ACCEPTED, amount__gt=0)),
+        )
     )
-    return max(counts["helps"] - counts["reversed"], 0), counts["accepted"]
+    return {
+        row["member_id"]: (max(row["helps"] - row["reversed"], 0), row["accepted"]) for row in rows
+    }
+
+
+def _accuracies(*, user_ids: list[int]) -> dict[int, tuple[float, int]]:
+    from huzhu.moderation.models import Report
+
+    rows = (
+        Report.objects.filter(reporter_id__in=user_ids)
+        .values("reporter_id")
+        .annotate(
+            upheld=Count("id", filter=Q(status=ReportStatus.UPHELD)),
+            dismissed=Count("id", filter=Q(status=ReportStatus.DISMISSED)),
+        )
+    )
+    out = {}
+    for row in rows:
+        decided = row["upheld"] + row["dismissed"]
+        out[row["reporter_id"]] = ((row["upheld"] + 2) / (decided + 4), decided)
+    return out
 
 
 def report_accuracy(*, user_id: int) -> tuple[float, int]:
@@ -136,14 +160,7 @@ def report_accuracy(*, user_id: int) -> tuple[float, int]:
 
     A Beta(2, 2) prior keeps one lucky or unlucky report from swinging the weight.
     """
-    from huzhu.moderation.models import Report
-
-    counts = Report.objects.filter(reporter_id=user_id).aggregate(
-        upheld=Count("id", filter=Q(status=ReportStatus.UPHELD)),
-        dismissed=Count("id", filter=Q(status=ReportStatus.DISMISSED)),
-    )
-    decided = counts["upheld"] + counts["dismissed"]
-    return (counts["upheld"] + 2) / (decided + 4), decided
+    return _accuracies(user_ids=[user_id]).get(user_id, (0.5, 0))
 
 
 def _level_for(score: int) -> Level:
@@ -157,36 +174,86 @@ def _level_for(score: int) -> Level:
 
 
 def standing_for(*, user: User, group: Group | int) -> Standing:
+    """The member's standing in the group (restricted, weight 0, for non-members)."""
     group_id = group if isinstance(group, int) else group.pk
+    return standings_for(user_ids=[user.pk], group_id=group_id)[user.pk]
+
+
+_OUTSIDER = Standing(
+    score=0,
+    level=RESTRICTED,
+    first_day=False,
+    is_moderator=False,
+    report_weight=0.0,
+    report_accuracy=None,
+)
+
+
+def standings_for(*, user_ids: list[int], group_id: int) -> dict[int, Standing]:
+    """Standings of several members of one group in a fixed number of queries (for lists)."""
     now = timezone.now()
-    membership = Membership.objects.filter(group_id=group_id, user_id=user.pk).first()
-    if membership is None or membership.status != MembershipStatus.ACTIVE:
-        return Standing(
-            score=0,
-            level=RESTRICTED,
-            first_day=False,
-            is_moderator=False,
-            report_weight=0.0,
-            report_accuracy=None,
+    user_ids = list(dict.fromkeys(user_ids))
+    memberships = {
+        m.user_id: m
+        for m in Membership.objects.filter(
+            group_id=group_id, user_id__in=user_ids, status=MembershipStatus.ACTIVE
         )
-    helps, accepted = _ledger_counts(user_id=user.pk, group_id=group_id)
-    days = max((now - membership.joined_at).total_seconds() / 86400, 0.0)
-    removed_items = ReviewItem.objects.filter(
-        group_id=group_id,
-        target_user_id=user.pk,
-        status=ReviewStatus.REMOVED,
-        resolved_at__gte=now - timedelta(days=REMOVED_ITEMS_WINDOW_DAYS),
-    ).count()
-    sanction_points = sum(
-        SANCTION_POINTS.get(kind, 0)
-        for kind in Sanction.objects.filter(
-            Q(group_id=group_id) | Q(group__isnull=True),
-            user_id=user.pk,
-            revoked_at__isnull=True,
-            created_at__gte=now - timedelta(days=SANCTION_WINDOW_DAYS),
-        ).values_list("kind", flat=True)
+    }
+    members = list(memberships)
+    ledger = _ledger_counts(user_ids=members, group_id=group_id)
+    removed = dict(
+        ReviewItem.objects.filter(
+            group_id=group_id,
+            target_user_id__in=members,
+            status=ReviewStatus.REMOVED,
+            resolved_at__gte=now - timedelta(days=REMOVED_ITEMS_WINDOW_DAYS),
+        )
+        .values("target_user_id")
+        .annotate(n=Count("id"))
+        .values_list("target_user_id", "n")
     )
-    accuracy, decided = report_accuracy(user_id=user.pk)
+    sanction_points: dict[int, int] = {}
+    for user_id, kind in Sanction.objects.filter(
+        Q(group_id=group_id) | Q(group__isnull=True),
+        user_id__in=members,
+        revoked_at__isnull=True,
+        created_at__gte=now - timedelta(days=SANCTION_WINDOW_DAYS),
+    ).values_list("user_id", "kind"):
+        sanction_points[user_id] = sanction_points.get(user_id, 0) + SANCTION_POINTS.get(kind, 0)
+    accuracies = _accuracies(user_ids=members)
+    out = {}
+    for user_id in user_ids:
+        membership = memberships.get(user_id)
+        if membership is None:
+            out[user_id] = _OUTSIDER
+            continue
+        helps, accepted = ledger.get(user_id, (0, 0))
+        accuracy, decided = accuracies.get(user_id, (0.5, 0))
+        out[user_id] = _standing(
+            membership=membership,
+            now=now,
+            helps=helps,
+            accepted=accepted,
+            removed_items=removed.get(user_id, 0),
+            sanction_points=sanction_points.get(user_id, 0),
+            accuracy=accuracy,
+            decided=decided,
+        )
+    return out
+
+
+def _standing(
+    *,
+    membership: Membership,
+    now: Any,
+    helps: int,
+    accepted: int,
+    removed_items: int,
+    sanction_points: int,
+    accuracy: float,
+    decided: int,
+) -> Standing:
+    days = max((now - membership.joined_at).total_seconds() / 86400, 0.0)
     accuracy_points = round((accuracy - 0.5) * 20) if decided >= 3 else 0
     components: dict[str, Any] = {
         "helps": min(helps * POINTS_PER_HELP, HELP_POINTS_CAP),

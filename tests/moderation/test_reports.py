@@ -114,3 +114,18 @@ def test_report_an_aid_request(group, alice, bob, scammer):
     request.refresh_from_db()
     assert request.publication == "held"
     assert moderation_is_hidden(request)
+
+
+def test_hiding_tells_members_without_the_text(group, alice, bob, scammer):
+    from huzhu.realtime.testing import capture_events
+
+    message = send(scammer, group)
+    report_create(actor=alice, target=message, reason="scam")
+    with capture_events() as events:
+        report_create(actor=bob, target=message, reason="scam")
+    everyone, moderators = events
+    assert everyone.type == moderators.type == "message.edited"
+    assert not everyone.audience.moderators_only and everyone.message["text"] == ""
+    assert everyone.message["status"] == "held"
+    assert moderators.audience.moderators_only and scammer.pk in moderators.audience.user_ids
+    assert "保证金" in moderators.message["text"]

@@ -171,3 +171,19 @@ def test_pages_translate(group, alice, lang):
     client.cookies["django_language"] = lang
     page = client.get(f"/groups/{group.pk}/standing/").content.decode()
     assert "How to rise" in page
+
+
+def test_queue_page_queries_do_not_grow_with_items(group, mod, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(mod)
+    counts = []
+    for batch in (2, 6):
+        for i in range(batch):
+            author = member_of(group, f"author{batch}x{i}", f"作者{batch}-{i}")
+            report_create(actor=alice, target=send(author, group, f"广告 {batch} {i}"), reason="ad")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/groups/{group.pk}/moderation/").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[1] <= counts[0], counts  # 2 items, then 8 items from 8 different authors

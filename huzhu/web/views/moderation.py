@@ -270,8 +270,10 @@ def report_member(request: HttpRequest, group_id: int, user_id: int) -> HttpResp
 # --- review queue ------------------------------------------------------------------------------
 
 
-def _item_context(item: ReviewItem, actor: User) -> dict[str, Any]:
-    detail = review.review_item_detail(actor=actor, item_id=item.pk)
+def _item_context(
+    item: ReviewItem, actor: User, detail: review.ReviewDetail | None = None
+) -> dict[str, Any]:
+    detail = detail or review.review_item_detail(actor=actor, item_id=item.pk)
     age = timezone.now() - item.created_at
     return {
         "item": detail.item,
@@ -295,7 +297,10 @@ def queue_page(request: HttpRequest, group_id: int) -> HttpResponse:
         group,
         membership,
         "moderation",
-        rows=[_item_context(i, user) for i in items],
+        rows=[
+            _item_context(d.item, user, d)
+            for d in review.review_items_details(actor=user, group=group, items=items)
+        ],
         status=status,
         statuses=ReviewStatus.choices,
         pending_appeals=appeals.appeals_pending(actor=user, group=group).count(),

@@ -685,7 +685,8 @@ def scan(norm: Normalized) -> list[Finding]:
                 end=end,
                 severity=_SEVERITY[c.category],
                 rule=c.rule,
-                detail={"masked": c.masked, "value": c.value},
+                # the raw value stays out of the finding: findings get logged and stored
+                detail={"masked": c.masked},
             )
         )
     return findings

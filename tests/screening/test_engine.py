@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from huzhu.screening import RecentWindow, ScreenContext, screen
+from huzhu.screening.normalize import normalize
 from tests.screening import synth
 
 PACKAGE = Path(__file__).resolve().parents[2] / "huzhu" / "screening"
@@ -81,7 +82,7 @@ def test_never_raises_and_spans_are_inside_the_original(text: str) -> None:
     for f in verdict.findings:
         assert 0 <= f.start <= f.end <= len(text)
     detected = [
-        re.sub(r"[^0-9]", "", f.detail.get("value", ""))
+        re.sub(r"[^0-9]", "", normalize(text[f.start : f.end]).text)
         for f in verdict.findings
         if f.kind == "pii" and f.category in ("phone", "id_card", "bank_card")
     ]
@@ -130,3 +131,10 @@ def test_screening_package_imports_no_django_and_no_other_huzhu_package() -> Non
 def test_numbers_alone_do_not_make_chatter_suspicious(text: str) -> None:
     # long numbers are PII or look-alikes, not wording: they may be masked, never held
     assert screen(text).action in ("allow", "redact")
+
+
+def test_findings_do_not_carry_the_raw_personal_data() -> None:
+    verdict = screen("我的手机13812345678，身份证11010519491231002X")
+    for f in verdict.findings:
+        assert "13812345678" not in repr(f.detail)
+        assert "11010519491231002" not in repr(f.detail)

@@ -71,7 +71,8 @@ HOUBB_MARKERS: list[tuple[str, str, str]] = [
         "ads",
         "medium",
         r"办证|代办|发票|高仿|仿真人民币|假币|窃听|针孔|监听|改号|任意显|群发|伪基站|侦探|代考|替考"
-        r"|文凭|刻章|代孕|借腹|卖肾|售肾|开房记录|代开|代写|考试|答案|作弊|透视",
+        r"|文凭|刻章|代孕|借腹|卖肾|售肾|开房记录|代开|代写|答案出售|出售.*答案|答案.*(出售|销售|买卖|qq)"
+        r"|作弊器|透视(眼镜|软件|仪|器)",
     ),
     (
         "scam",
@@ -169,6 +170,58 @@ def _ascii_glued(text: str, start: int, end: int) -> bool:
     return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
 
 
+VARIANT_SOURCES = ("high", "critical")
+VARIANTS_PER_CHAR = 6
+STRONG_CHARS = set("逼屄屌婊屎")
+
+
+def _jieba_words() -> set[str]:
+    """Ordinary words (jieba's dictionary, frequency ≥ 5): a sound-alike that is a real word is no
+    evasion (傻逼 → 沙比 is one, 傻 → 啥 in 啥比 is not)."""
+    try:
+        import jieba
+    except ImportError:
+        return set()
+    path = Path(jieba.__file__).resolve().parent / "dict.txt"
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split(" ")
+        if len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) >= 5:
+            words.add(parts[0])
+    return words
+
+
+def _abuse_variants(
+    source: Path, hand: dict[str, dict[str, tuple[str, str]]], corpus: list[str]
+) -> dict[str, tuple[str, str]]:
+    freq: Counter[str] = Counter("".join(corpus))
+    sound: dict[str, list[str]] = {}
+    for line in (source / "abuse" / "音近字语料库.txt").read_text(encoding="utf-8").splitlines():
+        head, _, alts = line.partition(" ")
+        cands = sorted(
+            {c for c in alts.strip() if freq[c] >= 30 and c != head}, key=lambda c: -freq[c]
+        )
+        if len(head) == 1 and cands:
+            sound[head] = cands[:VARIANTS_PER_CHAR]
+    words = _jieba_words()
+    out: dict[str, tuple[str, str]] = {}
+    for term, per_category in hand.items():
+        severity, _ = per_category.get("abuse", ("", ""))
+        if severity not in VARIANT_SOURCES or not 2 <= len(term) <= 4 or term.isascii():
+            continue
+        for i, ch in enumerate(term):
+            # In a two-character word the character kept must itself be an insult (傻逼 → 沙逼);
+            # otherwise the variant is an ordinary sequence (贱货 → 见货 in 见货付款).
+            if len(term) == 2 and term[1 - i] not in STRONG_CHARS:
+                continue
+            for alt in sound.get(ch, []):
+                variant = term[:i] + alt + term[i + 1 :]
+                if variant in hand or variant in words:
+                    continue
+                out.setdefault(variant, (_lower(severity, 1), "variant"))
+    return out
+
+
 def build(source: Path, out: Path) -> dict[str, object]:
     lex_dir = source / "lexicon"
     # Every fifth line is kept out of curation: the dev set (tests/screening/data) samples from it.
@@ -210,6 +263,9 @@ def build(source: Path, out: Path) -> dict[str, object]:
                 hand[term][category] = (severity, "huzhu")
     # A hand-written term's categories replace the public lists' guess (傻逼 is abuse, not porn).
     entries.update(hand)
+    # Sound-alike spellings of the strong insults (傻逼 → 沙逼, 煞逼 …), one level weaker.
+    for term, (severity, _) in _abuse_variants(source, hand, ham + spam).items():
+        entries.setdefault(term, {})["abuse"] = (severity, "variant")
 
     ham_hits = _hits_per_term(set(entries), ham, allow)
     spam_hits = _hits_per_term(set(entries), spam, allow)
@@ -226,6 +282,10 @@ def build(source: Path, out: Path) -> dict[str, object]:
                     new = "low"
                 elif hits >= DOWN_AT:
                     new = _lower(severity, 1)
+            elif origin == "variant":
+                if hits >= 1:
+                    dropped.append((term, hits))
+                    continue
             else:
                 if hits >= DROP_AT:
                     dropped.append((term, hits))

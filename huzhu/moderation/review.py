@@ -196,9 +196,9 @@ def review_items_details(
     standings = standings_for(user_ids=list(authors), group_id=group.pk)
     details = []
     for item in items:
-        target = targets.get((item.content_type_id, item.object_id or 0))
+        target = targets.get((item.content_type_id or 0, item.object_id or 0))
         adapter = content_adapter_for(target) if target is not None else None
-        author_id = item.target_user_id
+        author_id = item.target_user_id or 0
         details.append(
             ReviewDetail(
                 item=item,
@@ -207,7 +207,7 @@ def review_items_details(
                 text=adapter.text(target) if adapter and target is not None else item.excerpt,
                 url=adapter.url(target) if adapter and target is not None else "",
                 reports=list(item.reports.all()),
-                author_sanctions=sanctions_by_author.get(author_id or 0, []),
+                author_sanctions=sanctions_by_author.get(author_id, []),
                 author_removed_count=removed.get(author_id, 0),
                 author_standing=standings.get(author_id),
             )

@@ -76,7 +76,7 @@ def _apply_edits(original: str, findings: list[Finding], exempt: frozenset[int])
             edits.append((f.start, f.end, f.detail["masked"]))
         elif f.kind == "link" and "clean" in f.detail:
             shown = original[f.start : f.end]
-            if f.detail["clean"] != f.detail["url"] and "?" in shown:
+            if f.detail.get("stripped") and "?" in shown:
                 edits.append((f.start, f.end, f.detail["clean"]))
     if not edits:
         return original

@@ -421,11 +421,17 @@ def scan(norm: Normalized) -> list[Finding]:
     findings: list[Finding] = []
     for start, end, info in extract(norm):
         o_start, o_end = norm.to_original(start, end)
-        detail: dict[str, object] = {"url": info.url, "host": info.host, "why": info.why}
+        # A shopping link's sharer parameters identify a member: the finding keeps the clean link.
+        detail: dict[str, object] = {
+            "url": info.clean or info.url,
+            "host": info.host,
+            "why": info.why,
+        }
         if info.brand:
             detail["brand"] = info.brand
         if info.clean:
             detail["clean"] = info.clean
+            detail["stripped"] = info.clean != info.url
         findings.append(
             Finding(
                 kind="link",

@@ -67,6 +67,8 @@ def test_shopping_link_loses_sharer_parameters() -> None:
     )
     finding = scan(normalize(text))[0]
     assert finding.detail["clean"] == "https://mobile.yangkeduo.com/goods.html?goods_id=123456789"
+    # nothing that identifies the sharer stays in the finding
+    assert "share_uin" not in repr(finding.detail) and "ABCD" not in repr(finding.detail)
 
 
 def test_clean_keeps_item_parameters() -> None:

@@ -35,6 +35,7 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "huzhu_bench_aid"
 DB_URL = f"{PG}/{DB_NAME}"
 NEEDED = 100
+POOL = 0
 
 
 def _recreate_database() -> None:
@@ -105,6 +106,8 @@ def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
         # Django's ASGI handler runs each request in its own thread: persistent connections
         # (CONN_MAX_AGE > 0) would pile up, so the default (a connection per request) is measured.
         "HUZHU_DB_CONN_MAX_AGE": os.environ.get("HUZHU_DB_CONN_MAX_AGE", "0"),
+        # --pool N: psycopg's connection pool (HUZHU_DB_POOL) instead of a connection per request.
+        "HUZHU_DB_POOL": str(POOL),
         "HUZHU_LOG_LEVEL": "WARNING",
     }
     proc = subprocess.Popen(
@@ -172,6 +175,24 @@ async def _fire(
     return latencies, statuses, elapsed
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                pending.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -187,7 +208,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--pool", type=int, default=0, help="HUZHU_DB_POOL per worker (0 = off)")
     args = parser.parse_args()
+    global POOL
+    POOL = args.pool
 
     total = args.helps + args.warmup
     n_requests = -(-total // NEEDED)
@@ -214,7 +238,9 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         asyncio.run(_fire(base, warm, args.concurrency))
+        cpu_before = _cpu_seconds(server.pid)
         latencies, statuses, elapsed = asyncio.run(_fire(base, measured, args.concurrency))
+        server_cpu = _cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -233,7 +259,12 @@ def main() -> None:
         f"p99 {_pct(latencies, 0.99):.1f}  max {max(latencies) * 1000:.1f}  "
         f"mean {statistics.mean(latencies) * 1000:.1f}"
     )
+    print(
+        f"server CPU: {server_cpu * 1000 / len(measured):.2f} ms per help "
+        f"(= {len(measured) / server_cpu:.0f} helps per server CPU-second, PostgreSQL not included)"
+    )
     print(f"check: {helps} help rows for {len(jobs)} sent; ledger sum {ledger_total}")
+    print(f"server: uvicorn, {args.workers} workers, pool {args.pool or 'off'}, concurrency {args.concurrency}")
     print(f"load average during run (1/5 min): {load1:.1f} / {load5:.1f} on {os.cpu_count()} CPUs")
     if helps != len(jobs) or ledger_total != 0:
         raise SystemExit("consistency check failed")

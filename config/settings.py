@@ -116,6 +116,13 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("HUZHU_DB_CONN_MAX_AGE", 0)
         )
     }
+    if env_int("HUZHU_DB_POOL", 0) > 0:  # psycopg pool of this many connections per process
+        # ASGI runs every request in a fresh thread, so CONN_MAX_AGE reuses nothing there.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": env_int("HUZHU_DB_POOL", 0),
+        }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # so `huzhu migrate` works on a fresh clone too
     DATABASES = {

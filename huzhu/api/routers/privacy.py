@@ -175,7 +175,7 @@ def settings_update(request: HttpRequest, payload: SettingsIn) -> SettingsOut:
 @router.get(
     "/phone",
     response={200: PhoneOut},
-    summary="找回账号手机号（打码）/ Recovery phone, masked",
+    summary="找回账号手机号（打码） / Recovery phone, masked",
     description="Stored encrypted; shown masked.",
 )
 def phone_get(request: HttpRequest) -> PhoneOut:
@@ -208,7 +208,7 @@ def phone_reveal(request: HttpRequest, payload: PasswordIn) -> PhoneRevealOut:
 @router.get(
     "/addresses",
     response={200: AddressesOut},
-    summary="拼团收货地址（打码）/ Group-buy addresses, masked",
+    summary="拼团收货地址（打码） / Group-buy addresses, masked",
     description="Addresses I shared, and addresses members shared with me as an organiser.",
 )
 def addresses_list(request: HttpRequest) -> AddressesOut:

@@ -165,12 +165,33 @@ def test_notes_panel_write_and_rate(group, alice, bob):
     assert rated.status_code == 200 and "需要你的评价" not in rated.content.decode()
 
 
-@pytest.mark.parametrize("lang", ["en"])
-def test_pages_translate(group, alice, lang):
-    client = login(alice)
-    client.cookies["django_language"] = lang
-    page = client.get(f"/groups/{group.pk}/standing/").content.decode()
-    assert "How to rise" in page
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/groups/{gid}/standing/",
+        "/groups/{gid}/moderation/",
+        "/groups/{gid}/moderation/settings/",
+        "/groups/{gid}/moderation/appeals/",
+        "/me/sanctions/",
+    ],
+)
+def test_pages_are_english_after_the_switch(group, owner, path):
+    import re
+
+    client = login(owner)
+    client.cookies["django_language"] = "en"
+    html = client.get(path.format(gid=group.pk)).content.decode()
+    assert "How to rise" in html or "/standing/" not in path
+    mine = re.findall(
+        r'<section[^>]*aria-labelledby="(?:standing|queue|settings|banlists|appeals|sanctions)'
+        r'-heading".*?</section>',
+        html,
+        re.S,
+    )
+    assert mine
+    text = re.sub(r"<[^>]+>", " ", " ".join(mine))
+    leftovers = set(re.findall(r"[\u4e00-\u9fff]+", text))
+    assert not leftovers, leftovers
 
 
 def test_queue_page_queries_do_not_grow_with_items(group, mod, alice):
@@ -187,3 +208,31 @@ def test_queue_page_queries_do_not_grow_with_items(group, mod, alice):
             assert client.get(f"/groups/{group.pk}/moderation/").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[1] <= counts[0], counts  # 2 items, then 8 items from 8 different authors
+
+
+def test_owner_shares_bans_through_the_settings_page(group, owner, mod, scammer, other_group):
+    from huzhu.groups.models import Membership
+    from huzhu.moderation.models import BanList
+
+    client = login(owner)
+    url = f"/groups/{group.pk}/moderation/settings/"
+    client.post(url, {"ban_list_action": "create", "name": "宝妈群联盟"})
+    ban_list = BanList.objects.get()
+    assert f"加入码：{ban_list.join_code}" in client.get(url).content.decode()
+    other_owner = other_group.memberships.get(role="owner").user
+    other_url = f"/groups/{other_group.pk}/moderation/settings/"
+    login(other_owner).post(other_url, {"ban_list_action": "join", "code": ban_list.join_code})
+    sanction_issue(actor=mod, group=group, user=scammer, kind="group_ban", reason="scam")
+    assert Membership.objects.get(group=other_group, user=scammer).status == "banned"
+    assert "宝妈群联盟" in login(other_owner).get(other_url).content.decode()
+    assert login(mod).post(url, {"ban_list_action": "create", "name": "x"}).status_code == 403
+
+
+def test_platform_queue_page_is_for_staff(group, mod, alice, bob, scammer):
+    message = send(scammer, group)
+    report_create(actor=alice, target=message, reason="scam")
+    assert login(mod).get("/moderation/").status_code == 403
+    mod.is_staff = True
+    mod.save()
+    page = login(mod).get("/moderation/").content.decode()
+    assert group.name in page and "保证金" in page

@@ -25,7 +25,15 @@ from huzhu.accounts.models import User
 from huzhu.core.errors import HuzhuError, NotFound
 from huzhu.groups.access import access_group
 from huzhu.groups.models import Group, Membership
-from huzhu.moderation import appeals, factcheck, member_notes, reports, review, sanctions
+from huzhu.moderation import (
+    appeals,
+    banlists,
+    factcheck,
+    member_notes,
+    reports,
+    review,
+    sanctions,
+)
 from huzhu.moderation.access import access_moderator
 from huzhu.moderation.contracts import content_adapter_for
 from huzhu.moderation.group_config import moderation_config
@@ -308,6 +316,14 @@ def queue_page(request: HttpRequest, group_id: int) -> HttpResponse:
     return render(request, "web/moderation/queue.html", context)
 
 
+@login_required
+@require_GET
+def platform_queue_page(request: HttpRequest) -> HttpResponse:
+    """Staff: every group's open items, highest score first, linking to each group's queue."""
+    items = list(review.review_queue_platform(actor=_user(request))[:100])
+    return render(request, "web/moderation/platform_queue.html", {"items": items, "nav": ""})
+
+
 def _item_response(request: HttpRequest, item_id: int, flash: str) -> HttpResponse:
     user = _user(request)
     detail = review.review_item_detail(actor=user, item_id=item_id)
@@ -362,6 +378,10 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
             from huzhu.core.errors import Forbidden
 
             raise Forbidden(_("只有群主可以修改处罚设置。"))
+        ban_action = request.POST.get("ban_list_action")
+        if ban_action:
+            _ban_list_action(request, group, ban_action)
+            return redirect("web:mod_settings", group_id=group.pk)
         if form.is_valid():
             try:
                 sanctions.moderation_settings_update(
@@ -377,10 +397,31 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("审核与处罚设置已保存。"))
                 return redirect("web:mod_settings", group_id=group.pk)
-    context = _ctx(group, membership, "moderation", form=form, is_owner=is_owner)
+    ban_lists = banlists.ban_lists_for_group(actor=user, group=group) if is_owner else []
+    context = _ctx(
+        group, membership, "moderation", form=form, is_owner=is_owner, ban_lists=ban_lists
+    )
     return render(
         request, "web/moderation/settings.html", context, status=400 if form.errors else 200
     )
+
+
+def _ban_list_action(request: HttpRequest, group: Group, action: str) -> None:
+    """Create a shared ban list with this group, join one by its code, or leave one."""
+    user = _user(request)
+    post = request.POST
+    if action == "create":
+        banlists.ban_list_create(actor=user, group=group, name=post.get("name", "")[:60])
+        messages.success(request, _("共享封禁名单已创建。把加入码发给其他群主，他们的群就能加入。"))
+    elif action == "join":
+        banlists.ban_list_subscribe(actor=user, group=group, join_code=post.get("code", "")[:16])
+        messages.success(request, _("已加入共享封禁名单，名单上的成员已被禁止入群。"))
+    elif action == "leave":
+        list_id = post.get("ban_list_id", "")
+        banlists.ban_list_unsubscribe(
+            actor=user, group=group, ban_list_id=int(list_id) if list_id.isdigit() else 0
+        )
+        messages.success(request, _("已退出共享封禁名单。"))
 
 
 @login_required

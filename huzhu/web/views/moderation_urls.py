@@ -24,6 +24,7 @@ urlpatterns = [
         moderation.item_resolve,
         name="mod_item_resolve",
     ),
+    path("moderation/", moderation.platform_queue_page, name="platform_queue"),
     path("me/sanctions/", moderation.my_sanctions, name="my_sanctions"),
     path("me/sanctions/<int:sanction_id>/appeal/", moderation.appeal_file, name="appeal_file"),
     path("groups/<int:group_id>/standing/", moderation.standing_page, name="standing"),

@@ -592,6 +592,17 @@ _DEFAULT_DATA: list[dict[str, Any]] = [
         },
     },
     {
+        "id": "default.contact-with-ad-words",
+        "kinds": ["pii"],
+        "categories": _CONTACT,
+        "with": {"kinds": ["lexicon"], "categories": [*_SERIOUS, "ads"], "min_count": 2},
+        "action": "hold",
+        "reason": {
+            "zh": "广告或诈骗用语附带联系方式（疑似引流），等待管理员审核",
+            "en": "Advertising or scam wording with contact details; held for review",
+        },
+    },
+    {
         "id": "default.abuse",
         "kinds": ["lexicon"],
         "categories": ["abuse"],

@@ -133,6 +133,15 @@ def test_bad_rules_name_the_field_in_both_languages(rules, path: str, zh: str) -
     assert path in str(info.value)
 
 
+def test_contact_details_with_two_ad_words_are_held() -> None:
+    rules = rules_load({"rules": [], "defaults": True})
+    phone = Finding("pii", "phone", 0, 11, Severity.MEDIUM, "pii.phone", {"masked": "x"})
+    w1 = Finding("lexicon", "ads", 12, 14, Severity.LOW, "lexicon.ads:兼职")
+    w2 = Finding("lexicon", "scam", 14, 16, Severity.LOW, "lexicon.scam:日结")
+    assert rules.decide("", [phone, w1, w2]).action == "hold"
+    assert rules.decide("", [phone, w1]).action == "redact"
+
+
 def test_defaults_turn_findings_into_actions() -> None:
     assert screen("今天拼多多有活动吗，大家帮我砍一刀").action == "allow"
     assert screen("我的手机13812345678").action == "redact"

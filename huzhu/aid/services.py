@@ -43,6 +43,7 @@ from huzhu.audit.services import audit_record
 from huzhu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from huzhu.groups.models import Group, Membership, MembershipStatus, Role
 from huzhu.notifications.services import notification_create, notification_create_many
+from huzhu.wellbeing.group import group_quiet_hours_check
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
@@ -377,6 +378,8 @@ def aid_request_post(
     membership = _member(user=actor, group=group)
     _require_speaking(membership)
     group = membership.group
+    # The owner's group quiet hours pause posting (wellbeing); admins may still post.
+    group_quiet_hours_check(group=group, membership=membership, at=timezone.now())
     if not kind and (text or link):
         # A bot may paste a share text without saying what it is: read it from the text.
         kind = share_text_parse(f"{text}\n{link}").kind or AidKind.GROUPBUY
@@ -560,9 +563,9 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
     )
     if membership is None:
         raise NotFound(_("没有找到这个群，或你不是群成员。"))
-    if membership.earlier_help is not None:  # type: ignore[attr-defined]
+    if membership.earlier_help is not None:
         # One help per helper per request: a repeat is the same help, whatever key it carries.
-        return Help.objects.get(pk=membership.earlier_help)  # type: ignore[attr-defined]
+        return Help.objects.get(pk=membership.earlier_help)
     if request.publication != Publication.PUBLISHED:
         raise NotFound(_("没有找到这个请求。"))
     if request.requester_id == actor.pk:

@@ -28,6 +28,7 @@ from huzhu.core.errors import Conflict, Forbidden, HuzhuError, InvalidInput, Not
 from huzhu.groups.models import Membership, MembershipStatus
 from huzhu.realtime.events import Audience, MessageCreated, MessageDeleted, MessageEdited
 from huzhu.realtime.publish import event_publish_on_commit
+from huzhu.wellbeing.group import group_quiet_hours_check
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
@@ -244,6 +245,8 @@ def message_send(
                 )
             return SendResult(message=existing, created=False)
 
+    # The owner's group quiet hours pause posting (wellbeing); admins may still post.
+    group_quiet_hours_check(group=group, membership=membership, at=timezone.now())
     if membership.is_muted:
         until = timezone.localtime(membership.muted_until)
         raise Forbidden(

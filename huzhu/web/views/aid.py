@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huzhu.aid import selectors, services
-from huzhu.aid.models import AidKind, AidRequest, AidStatus, QuestionCategory
+from huzhu.aid.models import AidKind, AidRequest, AidStatus, Platform, QuestionCategory
 from huzhu.aid.rules import RULE_LIMITS, aid_rules_get
 from huzhu.core.errors import Conflict, HuzhuError
 from huzhu.groups.access import access_group
@@ -217,7 +217,15 @@ def aid_post(request: HttpRequest, group_id: int) -> HttpResponse:
     return render(
         request,
         "web/aid/post.html",
-        _ctx(group, membership, form=form, same=same, refusal=refusal, preview=preview),
+        _ctx(
+            group,
+            membership,
+            form=form,
+            same=same,
+            refusal=refusal,
+            preview=preview,
+            platform_label=_platform_label(preview),
+        ),
         status=status,
     )
 
@@ -229,8 +237,15 @@ def aid_preview(request: HttpRequest, group_id: int) -> HttpResponse:
     text = request.POST.get("text", "")[:2000]
     preview = services.share_text_preview(text=text) if text.strip() else None
     return render(
-        request, "web/aid/_preview.html", _ctx(group, membership, preview=preview, text=text)
+        request,
+        "web/aid/_preview.html",
+        _ctx(group, membership, preview=preview, platform_label=_platform_label(preview)),
     )
+
+
+def _platform_label(preview: Any) -> str:
+    platform = getattr(preview, "platform", "")
+    return str(Platform(platform).label) if platform in Platform.values else ""
 
 
 # --- detail and actions ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from huzhu.screening import classify, lexicon, links, pii
 from huzhu.screening.dedup import RecentWindow
 from huzhu.screening.normalize import Normalized, normalize
 from huzhu.screening.policy import RuleSet, default_ruleset
-from huzhu.screening.types import Finding, Verdict
+from huzhu.screening.types import Finding, Severity, Verdict
 
 __all__ = ["ScreenContext", "screen"]
 
@@ -57,10 +57,32 @@ _DEFAULT_CONTEXT = ScreenContext()
 _LONG_NUMBER_RE = re.compile(r"[0-9][0-9 \-()（）]{3,}[0-9]")
 
 
-def _classifier_view(norm: Normalized) -> Normalized:
-    if _LONG_NUMBER_RE.search(norm.text) is None:
+def _classifier_view(norm: Normalized, contacts: list[Finding]) -> Normalized:
+    text = norm.text
+    if contacts:
+        # Contact details themselves (IDs, addresses of mail) are not wording either.
+        original = norm.original
+        pieces: list[str] = []
+        pos = 0
+        for f in sorted(contacts, key=_span_key):
+            if f.start >= pos:
+                pieces.append(original[pos : f.start])
+                pos = f.end
+        pieces.append(original[pos:])
+        text = normalize("".join(pieces)).text
+    elif _LONG_NUMBER_RE.search(text) is None:
         return norm
-    return Normalized(norm.original, _LONG_NUMBER_RE.sub("", norm.text))
+    return Normalized(norm.original, _LONG_NUMBER_RE.sub("", text))
+
+
+_CONTACT = frozenset({"phone", "landline", "qq", "wechat", "email"})
+_LABEL_GAP = 4  # characters allowed between a label word and the contact detail it labels
+
+
+def _is_contact_label(word: Finding, contacts: list[Finding]) -> bool:
+    if word.category not in ("scam", "ads") or word.severity > Severity.MEDIUM:
+        return False
+    return any(0 <= c.start - word.end <= _LABEL_GAP for c in contacts)
 
 
 _DEFAULT_RULES = default_ruleset()
@@ -102,14 +124,21 @@ def screen(text: str, *, context: ScreenContext | None = None) -> Verdict:
     norm = normalize(text)
 
     findings: list[Finding] = []
+    contacts: list[Finding] = []
     if "pii" in stages:
-        findings.extend(pii.scan(norm))
+        pii_findings = pii.scan(norm)
+        findings.extend(pii_findings)
+        contacts = [f for f in pii_findings if f.category in _CONTACT]
+    label_words: list[Finding] = []
     if "lexicon" in stages:
-        findings.extend(lexicon.scan(norm, extra_words=ctx.extra_words))
+        words = lexicon.scan(norm, extra_words=ctx.extra_words)
+        if contacts and words:
+            label_words = [w for w in words if _is_contact_label(w, contacts)]
+        findings.extend(words)
     link_findings: list[Finding] = links.scan(norm) if "links" in stages else []
     findings.extend(link_findings)
     if "classify" in stages:
-        findings.extend(classify.findings(_classifier_view(norm)))
+        findings.extend(classify.findings(_classifier_view(norm, contacts)))
     if ctx.window is not None and "dedup" in stages:
         has_platform = any(f.category == "platform" for f in link_findings)
         findings.extend(
@@ -123,7 +152,10 @@ def screen(text: str, *, context: ScreenContext | None = None) -> Verdict:
         )
 
     ruleset = ctx.rules or _DEFAULT_RULES
-    decision = ruleset.decide(norm.text, findings, standing=ctx.standing)
+    # A word that only labels a contact detail ("加我微信", "扣扣" right before the ID) is the same
+    # evidence as the contact finding itself: the verdict lists it, the rules do not count it twice.
+    decided = [f for f in findings if f not in label_words] if label_words else findings
+    decision = ruleset.decide(norm.text, decided, standing=ctx.standing)
     if not findings:
         return Verdict(decision.action, text, findings, decision.reason_zh, decision.reason_en)  # type: ignore[arg-type]
     if len(findings) > 1:

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from huzhu.screening import classify
 from huzhu.screening.normalize import normalize
 from huzhu.screening.types import ACTION_ORDER, Finding, Severity
 
@@ -510,6 +511,47 @@ def rules_load(data: Mapping[str, Any] | Sequence[Any]) -> RuleSet:
 _SERIOUS = ["scam", "gambling", "porn", "drugs", "weapons"]
 _CONTACT = ["phone", "landline", "qq", "wechat", "email"]
 
+_CLASSIFIER_REASONS = {
+    "scam": ("疑似诈骗信息", "Looks like a scam"),
+    "ads": ("疑似违法广告", "Looks like illegal advertising"),
+    "abuse": ("疑似辱骂或人身攻击", "Looks abusive"),
+}
+
+
+def _classifier_rules() -> list[dict[str, Any]]:
+    """Hold and block bands of the classifier alone, one pair per class.
+
+    The bands come from ``classify.THRESHOLDS``, calibrated with the model on the dev set, so a
+    retrained model and its bands move together.
+    """
+    rules: list[dict[str, Any]] = []
+    for category, (hold, block) in classify.THRESHOLDS.items():
+        zh, en = _CLASSIFIER_REASONS.get(
+            category, ("疑似违规内容", "Looks like prohibited content")
+        )
+        rules.append(
+            {
+                "id": f"default.classifier-{category}",
+                "kinds": ["classifier"],
+                "categories": [category],
+                "score_above": hold,
+                "action": "hold",
+                "reason": {"zh": f"模型判断{zh}，等待管理员审核", "en": f"{en}; held for review"},
+            }
+        )
+        rules.append(
+            {
+                "id": f"default.classifier-{category}-sure",
+                "kinds": ["classifier"],
+                "categories": [category],
+                "score_above": block,
+                "action": "block",
+                "reason": {"zh": f"高度{zh}", "en": f"Almost certainly: {en.lower()}"},
+            }
+        )
+    return rules
+
+
 _DEFAULT_DATA: list[dict[str, Any]] = [
     {
         "id": "default.link-bad",
@@ -613,52 +655,7 @@ _DEFAULT_DATA: list[dict[str, Any]] = [
             "en": "Looks abusive; held for review",
         },
     },
-    {
-        "id": "default.classifier-scam-ads",
-        "kinds": ["classifier"],
-        "categories": ["scam", "ads"],
-        # The model alone holds from 0.6 (its own suggestion is 0.5): short everyday questions
-        # ("考研数学怎么复习") land between 0.5 and 0.6, real scams and adverts far above or together
-        # with a word-list hit (default.classifier-with-words).
-        "score_above": 0.6,
-        "action": "hold",
-        "reason": {
-            "zh": "模型判断疑似诈骗或违法广告，等待管理员审核",
-            "en": "The classifier rates this as a likely scam or illegal advertising; held for review",
-        },
-    },
-    {
-        "id": "default.classifier-scam-ads-sure",
-        "kinds": ["classifier"],
-        "categories": ["scam", "ads"],
-        "score_above": 0.95,
-        "action": "block",
-        "reason": {
-            "zh": "高度疑似诈骗或违法广告",
-            "en": "Almost certainly a scam or illegal advertising",
-        },
-    },
-    {
-        "id": "default.classifier-abuse",
-        "kinds": ["classifier"],
-        "categories": ["abuse"],
-        # 0.75 rather than the classifier's suggested 0.6: on the dev set it keeps abuse recall
-        # at 0.95 while normal chatter flagged drops below 1%.
-        "score_above": 0.75,
-        "action": "hold",
-        "reason": {
-            "zh": "疑似辱骂或人身攻击，等待管理员审核",
-            "en": "Looks abusive; held for review",
-        },
-    },
-    {
-        "id": "default.classifier-abuse-sure",
-        "kinds": ["classifier"],
-        "categories": ["abuse"],
-        "score_above": 0.97,
-        "action": "block",
-        "reason": {"zh": "辱骂或人身攻击", "en": "Abusive"},
-    },
+    *_classifier_rules(),
     {
         "id": "default.link-shortener",
         "kinds": ["link"],

@@ -138,3 +138,15 @@ def test_findings_do_not_carry_the_raw_personal_data() -> None:
     for f in verdict.findings:
         assert "13812345678" not in repr(f.detail)
         assert "11010519491231002" not in repr(f.detail)
+
+
+def test_a_word_that_only_labels_a_contact_is_not_counted_against_it() -> None:
+    # "扣扣"/"加我微信" are listed words (QQ/WeChat dodges in adverts); as the label of the
+    # contact detail they repeat what the PII finding says, so sharing a contact is only masked.
+    no_model = ScreenContext(stages=frozenset({"pii", "lexicon", "links"}))
+    for text in ("扣扣 987654321 拉你进学习群", "加我微信 wxid_abc123 一起拼"):
+        verdict = screen(text, context=no_model)
+        assert verdict.action == "redact", (text, verdict.reason_zh)
+    # with advertising words around it, the same contact is held
+    held = screen("兼职日结，高薪，扣扣 987654321", context=no_model)
+    assert held.action == "hold"

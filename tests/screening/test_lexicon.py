@@ -100,6 +100,16 @@ def test_look_alike_characters_from_the_shared_table(term: str, category: str) -
         assert category in _cats(f"专业{variant}，联系我"), variant
 
 
+@pytest.mark.parametrize("text", ["你个沙逼", "丢你老目", "你码死了", "煞逼一个"])
+def test_sound_alike_insults_are_listed(text: str) -> None:
+    assert "abuse" in _cats(text)
+
+
+@pytest.mark.parametrize("text", ["见货付款", "这一件货挺好", "对比样品的颜色"])
+def test_sound_alike_variants_skip_ordinary_sequences(text: str) -> None:
+    assert "abuse" not in _cats(text)
+
+
 @pytest.mark.parametrize(
     "text",
     [

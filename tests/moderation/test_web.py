@@ -236,3 +236,17 @@ def test_platform_queue_page_is_for_staff(group, mod, alice, bob, scammer):
     mod.save()
     page = login(mod).get("/moderation/").content.decode()
     assert group.name in page and "保证金" in page
+
+
+def test_staff_ban_an_account_from_the_member_page(group, mod, scammer):
+    url = f"/groups/{group.pk}/moderation/members/{scammer.pk}/"
+    assert "封禁账号（平台工作人员）" not in login(mod).get(url).content.decode()
+    login(mod).post(url, {"form": "platform_ban", "reason": "scam"})
+    scammer.refresh_from_db()
+    assert scammer.is_active  # a group moderator is not staff
+    mod.is_staff = True
+    mod.save()
+    login(mod).post(url, {"form": "platform_ban", "reason": "scam", "text": "多群诈骗"})
+    scammer.refresh_from_db()
+    assert not scammer.is_active
+    assert Sanction.objects.get(user=scammer).kind == "platform_ban"

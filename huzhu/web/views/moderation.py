@@ -441,6 +441,15 @@ def member_page(request: HttpRequest, group_id: int, user_id: int) -> HttpRespon
             )
             messages.success(request, _("备注已保存。"))
             return redirect("web:mod_member", group_id=group.pk, user_id=member.pk)
+        if request.POST.get("form") == "platform_ban":
+            sanctions.platform_ban(
+                actor=user,
+                user=member,
+                reason=request.POST.get("reason", ""),
+                text=request.POST.get("text", "")[:500],
+            )
+            messages.success(request, _("账号已封禁，不能再登录。"))
+            return redirect("web:mod_member", group_id=group.pk, user_id=member.pk)
         if request.POST.get("form") == "sanction":
             hours = request.POST.get("hours", "")
             sanctions.sanction_issue(

@@ -7,11 +7,12 @@ whole text, with ``detail={"score": p}``.
 
 Recommended policy thresholds — ``THRESHOLDS`` below, which the default policy reads — measured on
 tests/screening/data/devset.jsonl with the whole engine (figures in bench/RESULTS.md):
-    scam  : hold ≥ 0.60, block ≥ 0.95   (classifier alone: recall 0.88, normal false positives 0.16 %)
-    ads   : hold ≥ 0.60, block ≥ 0.95   (classifier alone: recall 0.89, normal false positives 0.16 %)
-    abuse : hold ≥ 0.70, block ≥ 0.97   (classifier alone: recall 0.89, normal false positives 0.31 %)
-Engine on the dev set with these: scam+ads not allowed 0.968, normal held/blocked 0.70 %, abuse held
-0.90. The training script shifts the fitted intercepts (scam/ads +1.25, abuse −1.39 in log-odds) so
+    scam  : hold ≥ 0.60, block ≥ 0.95   (classifier alone: recall 0.90, normal false positives 0.16 %)
+    ads   : hold ≥ 0.60, block ≥ 0.95   (classifier alone: recall 0.91, normal false positives 0.23 %)
+    abuse : hold ≥ 0.65, block ≥ 0.97   (classifier alone: recall 0.91, normal false positives 0.47 %)
+Engine on the dev set with these: scam+ads not allowed 0.968, normal held/blocked 0.86 %, abuse held
+0.915; on all 6,000 held-out Taobao normal lines 0.75 % held, on 2,660 held-out abusive lines 0.90
+held. The training script shifts the fitted intercepts (scam/ads +1.25, abuse −1.39 in log-odds) so
 these points sit near the middle of the score range. Block on the classifier alone only at the
 block band; below it, prefer holding. Finding severities follow the bands: MEDIUM ≥ hold, HIGH ≥ 0.8,
 CRITICAL ≥ block.
@@ -46,7 +47,7 @@ FORMAT_VERSION = 1
 THRESHOLDS: dict[str, tuple[float, float]] = {
     "scam": (0.60, 0.95),
     "ads": (0.60, 0.95),
-    "abuse": (0.70, 0.97),
+    "abuse": (0.65, 0.97),
 }
 # Below this a score is not worth a finding.
 REPORT_THRESHOLD = 0.30

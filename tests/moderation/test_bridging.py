@@ -104,3 +104,13 @@ def test_small_group_needs_raters_who_disagreed_elsewhere():
 def test_small_group_agreeing_clique_is_not_enough():
     ratings = [Rating(u, "n", True) for u in ("u1", "u2", "u3", "u4")]
     assert score_notes(ratings)["n"].status == "needs_more"
+
+
+def test_numpy_and_plain_python_fits_agree():
+    from huzhu.moderation.bridging import Params
+
+    ratings = synthetic_group(9, camp_a=15, camp_b=10, notes={"camp_a": 6, "bridge": 6})
+    fast, plain = fit(ratings), fit(ratings, params=Params(use_numpy=False))
+    assert fast.iterations == plain.iterations
+    for note, bias in plain.note_bias.items():
+        assert abs(fast.note_bias[note] - bias) < 1e-9

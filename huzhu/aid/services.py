@@ -158,6 +158,32 @@ def _ledger_pair(
     )
 
 
+def _announce(request: AidRequest) -> None:
+    """Tell the group's open pages (and chat cards) after commit that the request changed."""
+    from huzhu.realtime.events import AidUpdated, Audience
+    from huzhu.realtime.publish import event_publish_on_commit
+
+    audience = (
+        Audience()
+        if request.publication == Publication.PUBLISHED
+        else Audience(moderators_only=True, user_ids=(request.requester_id,))
+    )
+    event_publish_on_commit(
+        AidUpdated(
+            group_id=request.group_id,
+            audience=audience,
+            aid={
+                "id": request.pk,
+                "kind": request.kind,
+                "status": request.status,
+                "helps_count": request.helps_count,
+                "target": request.target,
+                "remaining": request.remaining,
+            },
+        )
+    )
+
+
 def _params(request: AidRequest) -> dict[str, Any]:
     return {"title": request.title, "request_id": request.pk}
 
@@ -607,6 +633,7 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
         _finish(request, AidStatus.COMPLETED)
         update += ["status", "finished_at"]
     request.save(update_fields=update)
+    _announce(request)
     _ledger_pair(
         group=request.group_id,
         gainer_id=actor.pk,
@@ -719,6 +746,7 @@ def help_dispute_resolve(*, actor: User, dispute_id: int, upheld: bool) -> HelpD
             request.status = AidStatus.OPEN
             request.finished_at = None
         request.save(update_fields=["helps_count", "status", "finished_at"])
+        _announce(request)
         _ledger_pair(
             group=dispute.group_id,
             gainer_id=request.requester_id,
@@ -826,6 +854,7 @@ def answer_accept(*, actor: User, answer_id: int) -> Answer:
     _finish(request, AidStatus.RESOLVED)
     request.helps_count = 1
     request.save(update_fields=["status", "finished_at", "helps_count"])
+    _announce(request)
     _ledger_pair(
         group=request.group_id,
         gainer_id=answer.author_id,
@@ -898,6 +927,7 @@ def request_close(*, actor: User, request_id: int) -> AidRequest:
         raise Conflict(_("这个请求已经结束了。"), code="request_closed")
     _finish(request, AidStatus.CLOSED)
     request.save(update_fields=["status", "finished_at"])
+    _announce(request)
     if request.requester_id != actor.pk:
         audit_record(
             event_type=AuditEventType.AID_REQUEST_MODERATED,
@@ -928,6 +958,7 @@ def aid_request_moderate(*, actor: User, request_id: int, approve: bool) -> AidR
         raise Conflict(_("这个请求不在待审核状态。"), code="not_held")
     request.publication = Publication.PUBLISHED if approve else Publication.REJECTED
     request.save(update_fields=["publication"])
+    _announce(request)
     _search_index("aid_request", request)
     audit_record(
         event_type=AuditEventType.AID_REQUEST_MODERATED,
@@ -947,6 +978,7 @@ def _expire_locked(request: AidRequest) -> None:
     """Mark a locked, open, overdue request failed and notify (after commit)."""
     _finish(request, AidStatus.FAILED)
     request.save(update_fields=["status", "finished_at"])
+    _announce(request)
     params, url = _params(request), _url(request)
     recipients = [request.requester] + [
         h.helper for h in request.helps.filter(status=HelpStatus.OK).select_related("helper")

@@ -564,3 +564,20 @@ def test_help_is_a_handful_of_queries(alice, bob, group, django_assert_max_num_q
     # transaction adds around the service's atomic).
     with django_assert_max_num_queries(9):
         help_give(actor=bob, request_id=req.pk)
+
+
+def test_helps_and_completion_are_announced_after_commit(alice, bob, carol, group):
+    from huzhu.realtime.testing import capture_events
+
+    req = groupbuy(alice, group, size=3)
+    with capture_events() as events:
+        help_give(actor=bob, request_id=req.pk)
+        help_give(actor=carol, request_id=req.pk)
+    assert [(e.type, e.aid["helps_count"], e.aid["status"]) for e in events] == [
+        ("aid.updated", 1, "open"),
+        ("aid.updated", 2, "completed"),
+    ]
+    assert all(e.group_id == group.pk and not e.audience.moderators_only for e in events)
+    with capture_events() as events, pytest.raises(Forbidden):
+        help_give(actor=alice, request_id=req.pk)
+    assert events == []

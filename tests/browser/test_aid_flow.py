@@ -12,6 +12,7 @@ import re
 import pytest
 
 from huzhu.aid.models import AidRequest, AidStatus
+from tests.aid.conftest import screening_without_classifier
 from tests.browser.conftest import log_in_as
 from tests.factories import join, make_group, make_user
 
@@ -44,7 +45,10 @@ def post_share(page, base: str, group_id: int, text: str, size: str | None = Non
         page.fill("input[name=size]", size)
 
 
-def test_groupbuy_from_share_text_to_balances_and_help_before_you_ask(live_server, new_page):
+def test_groupbuy_from_share_text_to_balances_and_help_before_you_ask(
+    live_server, new_page, monkeypatch
+):
+    screening_without_classifier(monkeypatch)  # see tests/aid/conftest.py
     base = live_server.url
     owner = make_user("qunzhu", "群主老王")
     group = make_group(owner, name="宝妈拼团互助群")

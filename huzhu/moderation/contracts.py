@@ -30,8 +30,15 @@ What moderation gives content apps, in return (all in ``huzhu.moderation.hooks``
   into the review queue right away. Held content that is never enqueued is still picked up: the
   queue pulls held items and open help disputes from the registered ``held_items`` sources
   whenever a moderator opens it;
-- ``standing_for(user=…, group=…)`` — the member's standing and privileges (may they post links,
-  create group-buys, rate notes), to check before a write.
+- ``standing_for(user=…, group=…)`` (``huzhu.moderation.standing``) — the member's standing:
+  ``.can("post_links")``, ``.can("create_groupbuys")``, ``.first_day`` and ``.limits``
+  (first-day caps), ``.score``; or ``standing_require(user=…, group=…, privilege=…)``, which raises
+  a translated ``Forbidden`` (code ``standing_too_low``) to show where the rule bites.
+
+Pages: ``{% include "web/moderation/_report_link.html" with target_type="message" target_id=m.id %}``
+puts a 举报 link (htmx dialog) next to any content; ``{% include
+"web/moderation/_notes_slot.html" with target_type="aid_request" target_id=r.pk %}`` loads the
+fact-check notes panel; ``{% url 'web:report_member' group.pk user.pk %}`` reports a member.
 
 The adapters for aid requests, answers and chat messages live in ``huzhu.moderation.adapters`` until
 those apps register their own; they use only each app's public models and services.

@@ -289,3 +289,22 @@ def _standing(
         points_to_next=max(next_level.min_score - score, 0) if next_level else 0,
         limits=dict(FIRST_DAY_LIMITS) if first_day else {},
     )
+
+
+_PRIVILEGE_REFUSALS = {
+    "post_links": _("信用等级达到“成员”后才能发布链接（新成员入群满 24 小时后解锁）。"),
+    "create_groupbuys": _("信用等级达到“成员”后才能发起拼团（新成员入群满 24 小时后解锁）。"),
+    "rate_notes": _("入群满一天且信用正常后才能评价核实。"),
+    "write_notes": _("信用等级达到“可信成员”后才能撰写核实。"),
+}
+
+
+def standing_require(*, user: User, group: Group | int, privilege: str) -> Standing:
+    """For content apps: raise a translated ``Forbidden`` (code ``standing_too_low``) unless the
+    member's standing grants ``privilege``; returns the standing otherwise."""
+    from huzhu.core.errors import Forbidden
+
+    standing = standing_for(user=user, group=group)
+    if not standing.can(privilege):
+        raise Forbidden(_PRIVILEGE_REFUSALS[privilege], code="standing_too_low")
+    return standing

@@ -53,3 +53,16 @@ def test_moderators_have_every_privilege_and_weight(group, mod, outsider):
     standing = standing_for(user=mod, group=group)
     assert standing.can("write_notes") and standing.report_weight >= 2.0
     assert standing_for(user=outsider, group=group).report_weight == 0.0
+
+
+def test_standing_require_explains_the_refusal(group, alice):
+    import pytest
+
+    from huzhu.core.errors import Forbidden
+    from huzhu.moderation.standing import standing_require
+
+    newbie = join(group, make_user("newbie", "新人")).user
+    with pytest.raises(Forbidden) as exc:
+        standing_require(user=newbie, group=group, privilege="post_links")
+    assert exc.value.code == "standing_too_low" and "24 小时" in str(exc.value)
+    assert standing_require(user=alice, group=group, privilege="create_groupbuys").level.number == 1

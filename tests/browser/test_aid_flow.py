@@ -46,10 +46,10 @@ def post_share(page, base: str, group_id: int, text: str, size: str | None = Non
 
 
 def test_groupbuy_from_share_text_to_balances_and_help_before_you_ask(
-    live_server, new_page, monkeypatch
+    asgi_live_server, new_page, monkeypatch
 ):
     screening_without_classifier(monkeypatch)  # see tests/aid/conftest.py
-    base = live_server.url
+    base = asgi_live_server.url
     owner = make_user("qunzhu", "群主老王")
     group = make_group(owner, name="宝妈拼团互助群")
     a, b, c, d = (
@@ -84,9 +84,10 @@ def test_groupbuy_from_share_text_to_balances_and_help_before_you_ask(
         assert not page.problems, page.problems
     request.refresh_from_db()
     assert request.status == AidStatus.COMPLETED
-    alice.reload()
-    assert alice.locator(".aid-detail .badge", has_text="已成团").is_visible()
+    # A's open page follows live (aid.updated over the WebSocket), no reload.
+    alice.locator(".aid-detail .badge", has_text="已成团").wait_for(timeout=5000)
     assert "已参团 2/2，还差 0 人" in alice.locator(".aid-detail").inner_text()
+    alice.reload()
     assert alice.locator("[data-testid=bell] .badge").inner_text() == "3"  # 2 helps + completed
 
     # --- balances: A −2, B +1, C +1 --------------------------------------------------------------

@@ -275,7 +275,9 @@ def _detail_context(request: HttpRequest, group_id: int, request_id: int) -> dic
 @login_required
 @require_GET
 def aid_detail(request: HttpRequest, group_id: int, request_id: int) -> HttpResponse:
-    return render(request, "web/aid/detail.html", _detail_context(request, group_id, request_id))
+    # htmx asks for the body alone when a live "aid.updated" event says the request changed.
+    template = "web/aid/_detail_body.html" if is_htmx(request) else "web/aid/detail.html"
+    return render(request, template, _detail_context(request, group_id, request_id))
 
 
 def _back_to_detail(request: HttpRequest, group_id: int, request_id: int) -> HttpResponse:

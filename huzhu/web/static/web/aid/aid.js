@@ -68,6 +68,34 @@
     }
     tick();
     window.setInterval(tick, 1000);
+    live();
+  }
+
+  // Live progress on a request's page: the one WebSocket (/ws/) announces "aid.updated" for the
+  // user's groups; when it is this request, htmx fetches the fresh body. Pages work without it.
+  function live() {
+    var box = document.getElementById("aid-detail");
+    if (!box || !("WebSocket" in window) || !window.htmx) return;
+    var requestId = Number(box.getAttribute("data-request-id"));
+    var url = box.getAttribute("data-refresh-url");
+    var backoff = 1000;
+    function connect() {
+      var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+      var socket = new WebSocket(scheme + window.location.host + "/ws/");
+      socket.onopen = function () { backoff = 1000; };
+      socket.onmessage = function (event) {
+        var frame;
+        try { frame = JSON.parse(event.data); } catch (e) { return; }
+        if (frame.type === "aid.updated" && frame.aid && frame.aid.id === requestId) {
+          window.htmx.ajax("GET", url, { target: "#aid-detail", swap: "outerHTML" });
+        }
+      };
+      socket.onclose = function () {
+        window.setTimeout(connect, backoff);
+        backoff = Math.min(backoff * 2, 30000);
+      };
+    }
+    connect();
   }
 
   if (document.readyState === "loading") {

@@ -185,28 +185,12 @@ def scan(norm: Normalized, *, extra_words: Mapping[str, str] | None = None) -> l
     if not hits:
         return []
 
-    kept: list[tuple[int, int, LexiconEntry]] = []
-    for start, end, entry in hits:
-        if entry.latin and _ascii_glued(text, start, end):
-            continue
-        if any(
-            a_s <= start and end <= a_e and (a_e - a_s) >= (end - start) for a_s, a_e in allowed
-        ):
-            continue
-        kept.append((start, end, entry))
-
-    # Longest match per category: drop a hit contained in a longer hit of the same category.
-    kept.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    if allowed or len(hits) > 1 or hits[0][2].latin:
+        hits = _prune(text, hits, allowed)
+    identity = norm.is_identity
     findings: list[Finding] = []
-    chosen: list[tuple[int, int, LexiconEntry]] = []
-    for start, end, entry in kept:
-        if any(
-            c.category == entry.category and c_s <= start and end <= c_e for c_s, c_e, c in chosen
-        ):
-            continue
-        chosen.append((start, end, entry))
-    for start, end, entry in chosen:
-        o_start, o_end = norm.to_original(start, end)
+    for start, end, entry in hits:
+        o_start, o_end = (start, end) if identity else norm.to_original(start, end)
         findings.append(
             Finding(
                 kind="lexicon",
@@ -219,6 +203,35 @@ def scan(norm: Normalized, *, extra_words: Mapping[str, str] | None = None) -> l
             )
         )
     return findings
+
+
+def _prune(
+    text: str, hits: list[tuple[int, int, LexiconEntry]], allowed: list[tuple[int, int]]
+) -> list[tuple[int, int, LexiconEntry]]:
+    """Drop hits inside allow-listed words, glued Latin terms and hits contained in a longer hit of
+    the same category (longest match per category)."""
+    kept: list[tuple[int, int, LexiconEntry]] = []
+    for start, end, entry in hits:
+        if entry.latin and _ascii_glued(text, start, end):
+            continue
+        if allowed and any(
+            a_s <= start and end <= a_e and (a_e - a_s) >= (end - start) for a_s, a_e in allowed
+        ):
+            continue
+        kept.append((start, end, entry))
+    if len(kept) < 2:
+        return kept
+    kept.sort(key=lambda h: (h[0], h[0] - h[1]))
+    chosen: list[tuple[int, int, LexiconEntry]] = []
+    for hit in kept:
+        start, end, entry = hit
+        category = entry.category
+        for c_s, c_e, c in chosen:
+            if c_e >= end and c_s <= start and c.category == category:
+                break
+        else:
+            chosen.append(hit)
+    return chosen
 
 
 def terms(category: str) -> dict[str, Severity]:

@@ -181,11 +181,14 @@ def findings(norm: Normalized) -> list[Finding]:
     text = norm.text
     if not text:
         return []
-    model = _default_model()
+    model = _model or _default_model()
+    logits = model.raw_scores(text)
+    if max(logits) < _REPORT_LOGIT:
+        return []  # the common case: no sigmoid, no finding
     out: list[Finding] = []
-    for category, z in zip(model.classes, model.raw_scores(text), strict=True):
+    for category, z in zip(model.classes, logits, strict=True):
         if z < _REPORT_LOGIT:
-            continue  # the common case: no sigmoid, no finding
+            continue
         p = _sigmoid(z)
         out.append(
             Finding(

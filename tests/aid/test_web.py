@@ -154,3 +154,53 @@ def test_outsider_gets_404_on_every_page(alice, outsider, group):
         f"/groups/{group.pk}/aid/{req.pk}/",
     ]:
         assert c.get(url).status_code == 404, url
+
+
+def test_aid_pages_are_english_after_the_switch(owner, group):
+    """Everything our templates print is translated (user content here is ASCII on purpose)."""
+    import re
+
+    from huzhu.groups.services import group_update_settings
+    from tests.factories import join, make_user
+
+    alice = join(group, make_user("amy", "Amy")).user
+    bob = join(group, make_user("ben", "Ben")).user
+
+    group_update_settings(
+        actor=owner,
+        group=group,
+        name="Moms",
+        description="",
+        rules="",
+        capacity=None,
+        invite_only=True,
+    )
+    gb = aid_request_post(
+        actor=alice,
+        group=group,
+        kind="groupbuy",
+        size=3,
+        title="Tissues",
+        text="https://mobile.yangkeduo.com/goods.html?goods_id=42",
+    )
+    help_give(actor=bob, request_id=gb.pk)
+    q = aid_request_post(
+        actor=alice, group=group, kind="question", title="Books?", category="study"
+    )
+    answer_post(actor=bob, request_id=q.pk, body="Read the textbook first")
+    c = client_for(alice)
+    c.cookies["django_language"] = "en"
+    cjk = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+")
+    for url in [
+        f"/groups/{group.pk}/aid/",
+        f"/groups/{group.pk}/aid/new/",
+        f"/groups/{group.pk}/aid/{gb.pk}/",
+        f"/groups/{group.pk}/aid/{q.pk}/",
+        f"/groups/{group.pk}/aid/queue/",
+        f"/groups/{group.pk}/aid/ledger/",
+        f"/groups/{group.pk}/aid/rules/",
+    ]:
+        html = c.get(url).content.decode()
+        ours = html[html.index('<nav class="tabs aid-tabs"') : html.index("</main>")]
+        text = re.sub(r"<[^>]+>", " ", ours)
+        assert not cjk.findall(text), (url, cjk.findall(text))

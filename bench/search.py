@@ -408,7 +408,7 @@ def bulk_load(*, items: int, group_ids: list[int], seed: int, workers: int) -> f
     jobs = [(seed, start, min(chunk, items - start)) for start in range(0, items, chunk)]
     started = time.perf_counter()
     now = datetime.now(UTC)
-    oid = 0
+    oid = 100_000_000  # clear of real object ids indexed by the rate measurements
     vendor = connection.vendor
     if vendor == "postgresql":
         with connection.cursor() as cur:
@@ -466,7 +466,7 @@ def bulk_load(*, items: int, group_ids: list[int], seed: int, workers: int) -> f
     return time.perf_counter() - started
 
 
-def indexing_rate(*, n: int, group_ids: list[int], seed: int) -> float:
+def indexing_rate(*, n: int, group_ids: list[int], seed: int) -> tuple[float, float]:
     """The real per-batch pipeline in one process: segment + delete + insert, items/s."""
     from huzhu.search.segment import jieba_load
     from huzhu.search.services import search_index_write
@@ -494,13 +494,14 @@ def indexing_rate(*, n: int, group_ids: list[int], seed: int) -> float:
                 )
             )
         batches.append(batch)
+    cpu0 = _cpu()
     started = time.perf_counter()
     for batch in batches:
         search_index_write(kind="resource", docs=batch)
-    return n / (time.perf_counter() - started)
+    return n / (time.perf_counter() - started), n / (_cpu() - cpu0)
 
 
-def reindex_rate(*, n: int, group_ids: list[int], seed: int, workers: int) -> float:
+def reindex_rate(*, n: int, group_ids: list[int], seed: int, workers: int) -> tuple[float, float]:
     """``huzhu reindex`` over ``n`` real Resource rows with ``workers`` segmenting processes."""
     from huzhu.accounts.models import User
     from huzhu.resources.models import Resource
@@ -521,9 +522,17 @@ def reindex_rate(*, n: int, group_ids: list[int], seed: int, workers: int) -> fl
             )
         )
     Resource.objects.bulk_create(rows, batch_size=2000)
+    cpu0 = _cpu()
     started = time.perf_counter()
     done = search_reindex(kinds=["resource"], workers=workers)
-    return done / (time.perf_counter() - started)
+    wall = time.perf_counter() - started
+    return done / wall, done / (_cpu() - cpu0)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the segmenting workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -539,15 +548,19 @@ def query_latency(*, users: list[int], rounds: int, seed: int) -> dict[str, floa
     people = {u.pk: u for u in User.objects.filter(pk__in=set(users))}
     for q in QUERIES[:10]:  # warm caches and the query dictionary
         search(user=people[users[0]], query=q)
-    times, hits = [], []
+    times, cpus, hits = [], [], []
     for _ in range(rounds):
         user = people[rng.choice(users)]
         query = rng.choice(QUERIES)
         t = time.perf_counter()
+        c = time.process_time()
         result = search(user=user, query=query)
+        cpus.append((time.process_time() - c) * 1000)
         times.append((time.perf_counter() - t) * 1000)
         hits.append(len(result.hits))
     return {
+        "cpu_p50": percentile(cpus, 50),
+        "cpu_p95": percentile(cpus, 95),
         "p50": percentile(times, 50),
         "p95": percentile(times, 95),
         "p99": percentile(times, 99),
@@ -556,57 +569,23 @@ def query_latency(*, users: list[int], rounds: int, seed: int) -> dict[str, floa
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--groups", type=int, default=1000)
-    parser.add_argument("--users", type=int, default=20_000)
-    parser.add_argument("--queries", type=int, default=2000)
-    parser.add_argument("--index-sample", type=int, default=20_000)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--seed", type=int, default=20261125)
-    args = parser.parse_args()
-
-    url = os.environ.get("HUZHU_DATABASE_URL", "")
-    sqlite_path = None
-    if url:
-        fresh_postgres(url)
-    else:
-        sqlite_path = ROOT / "var" / "bench_search.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(sqlite_path) + suffix).unlink(missing_ok=True)
-    django_setup(sqlite_path)
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0)
-    rng = random.Random(args.seed)
-    print(
-        f"backend {connection.vendor}; {args.items:,} items, {args.groups:,} groups, {args.users:,} users"
-    )
-    group_ids, member_of = make_people(groups=args.groups, users=args.users, rng=rng)
-    # Rates first, on an empty index: a full reindex drops index rows it did not write, which
-    # would include the synthetic rows bulk-loaded below.
-    rrate = reindex_rate(
-        n=args.index_sample, group_ids=group_ids, seed=args.seed, workers=args.workers
-    )
-    print(
-        f"indexing rate (huzhu reindex --workers {args.workers}, real Resource rows): {rrate:,.0f} items/s"
-    )
-    rate = indexing_rate(n=args.index_sample, group_ids=group_ids, seed=args.seed)
-    print(f"indexing rate (task pipeline, 1 process, batches of 500): {rate:,.0f} items/s")
-    print(f"load average while measuring: {os.getloadavg()}")
-    load_s = bulk_load(items=args.items, group_ids=group_ids, seed=args.seed, workers=args.workers)
-    print(
-        f"bulk load: {args.items / load_s:,.0f} items/s with {args.workers} workers ({load_s:.0f} s)"
-    )
-
+def run_queries(
+    args: argparse.Namespace,
+    *,
+    group_ids: list[int] | None = None,
+    member_of: dict[int, list[int]] | None = None,
+) -> None:
     from django.db.models import Count
 
+    from huzhu.groups.models import Group, Membership
     from huzhu.search.models import SearchDoc
 
+    if group_ids is None or member_of is None:
+        group_ids = list(Group.objects.values_list("id", flat=True))
+        member_of = {}
+        for uid, gid in Membership.objects.values_list("user_id", "group_id"):
+            member_of.setdefault(uid, []).append(gid)
+        print(f"queries only, on {SearchDoc.objects.count():,} indexed items")
     sizes = dict(
         SearchDoc.objects.values_list("group_id")
         .annotate(n=Count("id"))
@@ -625,12 +604,78 @@ def main() -> None:
     heavy_reach = statistics.mean(sum(sizes.get(g, 0) for g in member_of[u]) for u in heavy)
     print(
         f"query latency, random members: p50 {typ['p50']:.1f} ms, p95 {typ['p95']:.1f} ms, "
-        f"p99 {typ['p99']:.1f} ms, max {typ['max']:.1f} ms, {typ['mean_hits']:.1f} hits/query"
+        f"p99 {typ['p99']:.1f} ms, max {typ['max']:.1f} ms, {typ['mean_hits']:.1f} hits/query; "
+        f"CPU time of this process p50 {typ['cpu_p50']:.1f} ms, p95 {typ['cpu_p95']:.1f} ms"
     )
     print(
         f"query latency, members of >=3 of the 5 biggest groups ({heavy_reach:,.0f} items reachable): "
-        f"p50 {hvy['p50']:.1f} ms, p95 {hvy['p95']:.1f} ms, p99 {hvy['p99']:.1f} ms"
+        f"p50 {hvy['p50']:.1f} ms, p95 {hvy['p95']:.1f} ms, p99 {hvy['p99']:.1f} ms; "
+        f"CPU p95 {hvy['cpu_p95']:.1f} ms"
     )
+    print(f"load average after the queries: {os.getloadavg()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--groups", type=int, default=1000)
+    parser.add_argument("--users", type=int, default=20_000)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--index-sample", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="measure queries on the index a previous run built (after a query change)",
+    )
+    args = parser.parse_args()
+
+    url = os.environ.get("HUZHU_DATABASE_URL", "")
+    sqlite_path = None
+    if url and not args.queries_only:
+        fresh_postgres(url)
+    elif not url:
+        sqlite_path = ROOT / "var" / "bench_search.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            if not args.queries_only:
+                Path(str(sqlite_path) + suffix).unlink(missing_ok=True)
+    django_setup(sqlite_path)
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(args.seed)
+    if args.queries_only:
+        run_queries(args)
+        return
+    print(
+        f"backend {connection.vendor}; {args.items:,} items, {args.groups:,} groups, {args.users:,} users"
+    )
+    group_ids, member_of = make_people(groups=args.groups, users=args.users, rng=rng)
+    # Rates first, on an empty index: a full reindex drops index rows it did not write, which
+    # would include the synthetic rows bulk-loaded below.
+    rwall, rcpu = reindex_rate(
+        n=args.index_sample, group_ids=group_ids, seed=args.seed, workers=args.workers
+    )
+    print(
+        f"indexing rate (huzhu reindex --workers {args.workers}, real Resource rows): "
+        f"{rwall:,.0f} items/s wall clock, {rcpu:,.0f} items per CPU-second"
+    )
+    wall, cpu = indexing_rate(n=args.index_sample, group_ids=group_ids, seed=args.seed)
+    print(
+        f"indexing rate (task pipeline, 1 process, batches of 500): {wall:,.0f} items/s wall "
+        f"clock, {cpu:,.0f} items per CPU-second"
+    )
+    print(f"load average while measuring: {os.getloadavg()}")
+    load_s = bulk_load(items=args.items, group_ids=group_ids, seed=args.seed, workers=args.workers)
+    print(
+        f"bulk load: {args.items / load_s:,.0f} items/s with {args.workers} workers ({load_s:.0f} s)"
+    )
+
+    run_queries(args, group_ids=group_ids, member_of=member_of)
     cpu = subprocess.run(
         ["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
         capture_output=True,

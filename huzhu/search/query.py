@@ -27,7 +27,7 @@ from huzhu.search.segment import QueryTerm, highlight_needles, normalize, query_
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
 
-CANDIDATES = 200
+CANDIDATES = 100
 SNIPPET_CHARS = 90
 RECENCY_HALF_LIFE_DAYS = 30.0
 W_RELEVANCE, W_RECENCY, W_HELPFUL = 0.65, 0.2, 0.15
@@ -97,8 +97,8 @@ def _tsquery(terms: list[QueryTerm], mode: Mode) -> str:
 
 
 def _tsquery_scoped(text_query: str, group_ids: list[int]) -> str:
-    # Group tokens carry weight D (migration 0003): one GIN scan does the access intersection.
-    scope = " | ".join(f"'g{int(g)}':D" for g in group_ids)
+    # Group tokens "群<id>" (migration 0004): one GIN scan does the access intersection.
+    scope = " | ".join(f"'群{int(g)}'" for g in group_ids)
     return f"({text_query}) & ({scope})"
 
 
@@ -145,12 +145,14 @@ def _candidates(
     exclude: tuple[str, int] | None,
 ) -> list[tuple[int, float]]:
     """(doc id, text relevance ≥ 0) of the best text matches the member may see."""
-    extra_sql, extra_params = _filters_sql(kinds=kinds, group_id=group_id, since=since, until=until)
+    # The group filter is applied by the scope in the full-text match (below), not here.
+    extra_sql, extra_params = _filters_sql(kinds=kinds, group_id=None, since=since, until=until)
     if exclude is not None:
         extra_sql += " AND NOT (d.kind = %s AND d.object_id = %s)"
         extra_params += [exclude[0], exclude[1]]
     # The membership subquery is the access rule; the group tokens in the full-text index (FTS5
-    # scope column, tsvector weight D) only make it fast.
+    # scope column, "群<id>" in the tsvector) only make it fast.
+    scope_ids = [group_id] if group_id is not None else group_ids
     # "+ 0" keeps the planner from ANDing a group_id index with the full-text index: the
     # full-text scan is already scoped to the groups, so the subquery is a cheap recheck.
     access = (
@@ -163,12 +165,23 @@ def _candidates(
     params = [*access_params, *extra_params, CANDIDATES]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            sql = (
-                "SELECT d.id, -bm25(search_fts, 1.0, 0.0) AS rel FROM search_fts"
-                " JOIN search_searchdoc d ON d.id = search_fts.rowid"
-                " WHERE search_fts MATCH %s"
-            )
-            cursor.execute(sql + where, [_fts5_match(terms, group_ids, mode), *params])
+            match = _fts5_match(terms, scope_ids, mode)
+            if extra_sql:
+                sql = (
+                    "SELECT d.id, -bm25(search_fts, 1.0, 0.0) AS rel FROM search_fts"
+                    " JOIN search_searchdoc d ON d.id = search_fts.rowid"
+                    " WHERE search_fts MATCH %s"
+                )
+                cursor.execute(sql + where, [match, *params])
+            else:
+                # No filter outside the FTS table: let FTS5 rank and cut first, then join.
+                sql = (
+                    "SELECT d.id, f.rel FROM (SELECT rowid, -bm25(search_fts, 1.0, 0.0) AS rel"
+                    " FROM search_fts WHERE search_fts MATCH %s"
+                    " ORDER BY bm25(search_fts, 1.0, 0.0) LIMIT %s) f"
+                    " JOIN search_searchdoc d ON d.id = f.rowid WHERE 1 = 1"
+                )
+                cursor.execute(sql + where, [match, CANDIDATES, *params])
         elif connection.vendor == "postgresql":
             # Matching uses the scoped query (text AND one of the groups); ranking the text alone.
             sql = (
@@ -178,7 +191,7 @@ def _candidates(
             )
             text_query = _tsquery(terms, mode)
             cursor.execute(
-                sql + where, [_tsquery_scoped(text_query, group_ids), text_query, *params]
+                sql + where, [_tsquery_scoped(text_query, scope_ids), text_query, *params]
             )
         else:  # pragma: no cover - only SQLite and PostgreSQL are supported
             raise NotImplementedError(connection.vendor)
@@ -274,7 +287,10 @@ def search(
         result.mode = "any"
     if not candidates:
         return result
-    docs = SearchDoc.objects.in_bulk([doc_id for doc_id, _rel in candidates])
+    # Scoring needs four small columns; text is loaded for the page only.
+    docs = SearchDoc.objects.only("id", "created_at", "helpfulness", "boost").in_bulk(
+        [doc_id for doc_id, _rel in candidates]
+    )
     best = max(rel for _id, rel in candidates)
     now = timezone.now()
     scored = sorted(
@@ -285,7 +301,9 @@ def search(
         ),
         key=lambda pair: (-pair[0], -pair[1].pk),
     )
-    page = scored[offset : offset + limit]
+    page_ids = [doc.pk for _s, doc in scored[offset : offset + limit]]
+    full = SearchDoc.objects.defer("segmented").in_bulk(page_ids)
+    page = [(score, full[doc.pk]) for score, doc in scored[offset : offset + limit]]
     names = dict(
         Group.objects.filter(pk__in={d.group_id for _s, d in page}).values_list("id", "name")
     )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -52,14 +53,7 @@ class ClientStats:
     errors: int = 0
 
 
-async def run_client(
-    url: str,
-    origin: str,
-    cookie: str,
-    stats: ClientStats,
-    ready: asyncio.Event,
-    stop: asyncio.Event,
-) -> Any:
+async def open_client(url: str, origin: str, cookie: str, stats: ClientStats) -> Any:
     from websockets.asyncio.client import connect
 
     ws = await connect(
@@ -68,13 +62,12 @@ async def run_client(
         additional_headers={"Cookie": cookie},
         compression=None,
         max_queue=None,
-        open_timeout=60,
+        open_timeout=120,
         ping_interval=None,
     )
     # Events may come before the hello (the socket is registered first); skip to it.
-    while '"type":"hello"' not in str(await ws.recv()):
+    while '"hello"' not in str(await ws.recv()):
         pass
-    ready.set()
 
     async def reader() -> None:
         try:
@@ -90,112 +83,133 @@ async def run_client(
         except Exception:
             stats.errors += 1
 
-    task = asyncio.get_running_loop().create_task(reader())
-    return ws, task
+    return ws, asyncio.get_running_loop().create_task(reader())
 
 
-async def measure(
-    name: str, server: Server, seed: dict[str, Any], *, clients: int, rate: int, seconds: int
-) -> dict[str, Any]:
-    group_id = seed["group_id"]
-    users = seed["users"][:clients]
-    stats = [ClientStats() for _ in users]
-    stop = asyncio.Event()
+async def drive(job: dict[str, Any]) -> dict[str, Any]:
+    """One driver process: its share of the clients and of the senders."""
+    stats = [ClientStats() for _ in job["cookies"]]
     conns: list[Any] = []
-    t_connect = time.monotonic()
-    for start in range(0, len(users), 50):  # connect in batches, like a busy evening
-        batch = []
-        for i in range(start, min(start + 50, len(users))):
-            ready = asyncio.Event()
-            batch.append(
-                run_client(server.ws_url, server.origin, users[i]["cookie"], stats[i], ready, stop)
+    for start in range(0, len(stats), 25):
+        conns.extend(
+            await asyncio.gather(
+                *(
+                    open_client(job["url"], job["origin"], job["cookies"][i], stats[i])
+                    for i in range(start, min(start + 25, len(stats)))
+                )
             )
-        conns.extend(await asyncio.gather(*batch))
-    connect_s = time.monotonic() - t_connect
-    # Warm up: each worker loads the screening engine on its first message.
-    for i in range(10):
-        await conns[i][0].send(
-            json.dumps({"action": "send", "req": -1, "group_id": group_id, "text": f"预热{i}"})
         )
-    await asyncio.sleep(3)  # warm-up deliveries and presence announcements settle
-    for s in stats:
-        s.seen.clear()
-        s.latencies.clear()
-        s.errors = 0
-
-    senders = [conns[i][0] for i in range(rate)]
-    interval = 1 / rate
+    # Wait for the common start (wall clock, shared by every driver process).
+    await asyncio.sleep(max(0.0, job["start_at"] - 3 - time.time()))
+    if job["index"] == 0:  # warm up: each server worker loads the screening engine
+        for i in range(10):
+            payload = {"action": "send", "req": -1, "group_id": job["group_id"], "text": f"预热{i}"}
+            await conns[i % len(conns)][0].send(json.dumps(payload))
+    await asyncio.sleep(max(0.0, job["start_at"] - time.time()))
+    for st in stats:
+        st.seen.clear()
+        st.latencies.clear()
+        st.errors = 0
+    rate, seconds, every = job["rate"], job["seconds"], job["every"]
+    senders = [c[0] for c in conns[: job["senders"]]]
     sent = 0
-    cpu0 = os.times()
-    t0 = time.monotonic()
-    next_at = t0
-    while time.monotonic() - t0 < seconds:
-        if os.environ.get("FANOUT_DEBUG") and sent % (rate * 5) == 0:
-            print(
-                f"t={time.monotonic() - t0:.1f} sent={sent} recv={sum(len(s.latencies) for s in stats)}",
-                file=sys.stderr,
-                flush=True,
-            )
-        sender = senders[sent % len(senders)]
-        text = f"{name} 第{sent}条 ⏱{time.time():.6f}"
-        payload = {
-            "action": "send",
-            "req": sent,
-            "group_id": group_id,
-            "text": text,
-            "client_key": f"{name}-{sent}",
-        }
-        await sender.send(json.dumps(payload, ensure_ascii=False))
-        sent += 1
-        next_at += interval
-        delay = next_at - time.monotonic()
+    t0 = job["start_at"]
+    k = job["index"]  # global message numbers k, k + every, k + 2·every … belong to this driver
+    while True:
+        at = t0 + k / rate
+        if at - t0 >= seconds:
+            break
+        delay = at - time.time()
         if delay > 0:
             await asyncio.sleep(delay)
-    window = time.monotonic() - t0
-    if os.environ.get("FANOUT_DEBUG"):
-        print("window done", window, "sent", sent, file=sys.stderr, flush=True)
-    delivered_in_window = sum(len(s.latencies) for s in stats)
-    # Give stragglers 10 s, then count.
-    deadline = time.monotonic() + 10
-    expected = sent * len(users)
-    while time.monotonic() < deadline and sum(len(s.seen) for s in stats) < expected:
-        await asyncio.sleep(0.25)
-    drained = time.monotonic() - t0
-    cpu1 = os.times()
-
+        text = f"{job['name']} 第{k}条 ⏱{time.time():.6f}"
+        payload = {"action": "send", "req": k, "group_id": job["group_id"], "text": text,
+                   "client_key": f"{job['name']}-{k}"}  # fmt: skip
+        with contextlib.suppress(Exception):
+            await senders[sent % len(senders)].send(json.dumps(payload, ensure_ascii=False))
+            sent += 1
+        k += every
+    window_end = time.time()
+    delivered_in_window = sum(len(st.latencies) for st in stats)
+    # Stragglers get until a common deadline.
+    await asyncio.sleep(max(0.0, job["drain_until"] - time.time()))
     for ws, task in conns:
         task.cancel()
-        await ws.close()
+        with contextlib.suppress(Exception):
+            await ws.close()
+    return {
+        "sent": sent,
+        "window_end": window_end,
+        "delivered_in_window": delivered_in_window,
+        "latencies": [x for st in stats for x in st.latencies],
+        "unique": sum(len(st.seen) for st in stats),
+        "duplicates": sum(sum(c - 1 for c in st.seen.values() if c > 1) for st in stats),
+        "errors": sum(st.errors for st in stats),
+        "cpu": sum(os.times()[:2]),
+    }
 
-    latencies = sorted(x for s in stats for x in s.latencies)
-    unique = sum(len(s.seen) for s in stats)
-    duplicates = sum(sum(c - 1 for c in s.seen.values() if c > 1) for s in stats)
 
-    def pct(p: float) -> float:
+def drive_process(job: dict[str, Any]) -> dict[str, Any]:
+    return asyncio.run(drive(job))
+
+
+def measure(
+    name: str, server: Server, seed: dict[str, Any], *, clients: int, rate: int, seconds: int,
+    drivers: int,
+) -> dict[str, Any]:  # fmt: skip
+    from multiprocessing import get_context
+
+    users = seed["users"][:clients]
+    per = -(-len(users) // drivers)
+    start_at = time.time() + 15 + len(users) / 40  # time for every driver to connect its clients
+    jobs = [
+        {
+            "index": d,
+            "every": drivers,
+            "name": name,
+            "url": server.ws_url,
+            "origin": server.origin,
+            "group_id": seed["group_id"],
+            "cookies": [u["cookie"] for u in users[d * per : (d + 1) * per]],
+            "senders": max(1, rate // drivers),
+            "rate": rate,
+            "seconds": seconds,
+            "start_at": start_at,
+            "drain_until": start_at + seconds + 10,
+        }
+        for d in range(drivers)
+    ]
+    with get_context("spawn").Pool(drivers) as pool:
+        parts = pool.map(drive_process, jobs)
+    sent = sum(p["sent"] for p in parts)
+    latencies = sorted(x for p in parts for x in p["latencies"])
+    expected = sent * len(users)
+    unique = sum(p["unique"] for p in parts)
+
+    def pct(q: float) -> float:
         if not latencies:
             return float("nan")
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1)
 
     return {
         "approach": name,
         "clients": len(users),
+        "drivers": drivers,
         "rate": rate,
         "seconds": seconds,
         "sent": sent,
         "offered_per_s": rate * len(users),
-        "connect_s": round(connect_s, 1),
-        "delivered_in_window": delivered_in_window,
-        "deliveries_per_s": round(delivered_in_window / window),
-        "drain_s": round(drained, 1),
+        "delivered_in_window": sum(p["delivered_in_window"] for p in parts),
+        "deliveries_per_s": round(sum(p["delivered_in_window"] for p in parts) / seconds),
         "expected": expected,
         "losses": expected - unique,
-        "duplicates": duplicates,
-        "p50_ms": round(pct(0.50), 1),
-        "p99_ms": round(pct(0.99), 1),
+        "duplicates": sum(p["duplicates"] for p in parts),
+        "p50_ms": pct(0.50),
+        "p99_ms": pct(0.99),
         "max_ms": round(latencies[-1] * 1000, 1) if latencies else float("nan"),
         "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else float("nan"),
-        "client_errors": sum(s.errors for s in stats),
-        "driver_cpu_s": round((cpu1.user + cpu1.system) - (cpu0.user + cpu0.system), 1),
+        "client_errors": sum(p["errors"] for p in parts),
+        "driver_cpu_s": round(sum(p["cpu"] for p in parts), 1),
     }
 
 
@@ -213,12 +227,23 @@ def run_one(name: str, app: str, args: argparse.Namespace) -> dict[str, Any]:
             workers=args.workers,
             app=app,
             extra_env={"HUZHU_DB_CONN_MAX_AGE": "60"},
+            # An overloaded client must show up as latency, not as a dropped connection.
+            extra_args=["--ws-ping-interval", "3600"],
         )
         server.start()
         publishes0 = redis.command_calls("publish")
-        result = asyncio.run(
-            measure(name, server, seed, clients=args.clients, rate=args.rate, seconds=args.seconds)
+        load_before = os.getloadavg()
+        result = measure(
+            name,
+            server,
+            seed,
+            clients=args.clients,
+            rate=args.rate,
+            seconds=args.seconds,
+            drivers=args.drivers,
         )
+        result["loadavg_before"] = [round(x, 1) for x in load_before]
+        result["loadavg_after"] = [round(x, 1) for x in os.getloadavg()]
         result["redis_publish_calls"] = redis.command_calls("publish") - publishes0
         return result
     finally:
@@ -291,6 +316,7 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--drivers", type=int, default=4, help="client processes")
     parser.add_argument("--only", choices=["huzhu", "plain"], default=None)
     parser.add_argument(
         "--record", action="store_true", help="append the figures to bench/RESULTS.md"

@@ -257,8 +257,10 @@ class Server:
         workers: int = 1,
         app: str = "config.asgi:application",
         extra_env: dict[str, str] | None = None,
+        extra_args: list[str] | None = None,
     ) -> None:
         self.port = free_port()
+        self.extra_args = extra_args or []
         self.workers = workers
         self.app = app
         self.env = {
@@ -287,6 +289,7 @@ class Server:
                 PYTHON, "-m", "uvicorn", self.app,
                 "--host", "127.0.0.1", "--port", str(self.port),
                 "--workers", str(self.workers), "--no-access-log", "--log-level", "warning",
+                *self.extra_args,
             ],
             cwd=ROOT,
             env=self.env,

@@ -61,7 +61,7 @@ def _deal_savings(
         "resource__reported_price",
     ):
         actual = paid if paid is not None else (reported if reported is not None else price)
-        if actual is None:
+        if actual is None or original is None:
             continue
         out.append((member, group, max(original - actual, ZERO)))
     return out
@@ -94,7 +94,8 @@ def _groupbuy_savings(
         .values_list("group_id", "goods_id", "original_price")
     ):
         key = (gid, goods)
-        originals[key] = max(originals.get(key, ZERO), original)
+        if original is not None:
+            originals[key] = max(originals.get(key, ZERO), original)
     helpers: dict[int, list[int]] = defaultdict(list)
     for request_id, helper_id in Help.objects.filter(
         request_id__in=[r[0] for r in rows], status=HelpStatus.OK
@@ -103,7 +104,7 @@ def _groupbuy_savings(
     out = []
     for request_id, gid, goods, price, requester in rows:
         original = originals.get((gid, goods))
-        if original is None:
+        if original is None or price is None:
             continue
         saving = max(original - price, ZERO)
         for participant in [requester, *helpers[request_id]]:

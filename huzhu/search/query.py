@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db import connection
 from django.utils import timezone
@@ -104,9 +104,9 @@ def _tsquery_scoped(text_query: str, group_ids: list[int]) -> str:
 
 def _filters_sql(
     *, kinds: list[str], group_id: int | None, since: datetime | None, until: datetime | None
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[Any]]:
     sql: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     if kinds:
         clauses = []
         for name in kinds:
@@ -159,10 +159,10 @@ def _candidates(
         " AND (d.group_id + 0) IN (SELECT m.group_id FROM groups_membership m"
         " WHERE m.user_id = %s AND m.status = %s)"
     )
-    access_params: list[object] = [user.pk, MembershipStatus.ACTIVE]
+    access_params: list[Any] = [user.pk, MembershipStatus.ACTIVE]
     # Only placeholders and fixed SQL are concatenated; every value is a parameter.
     where = access + extra_sql + " ORDER BY rel DESC LIMIT %s"
-    params = [*access_params, *extra_params, CANDIDATES]
+    params: list[Any] = [*access_params, *extra_params, CANDIDATES]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             match = _fts5_match(terms, scope_ids, mode)

@@ -21,6 +21,17 @@ if TYPE_CHECKING:
     from huzhu.accounts.models import User
 
 
+def _search_sync(kind: str, obj: Any, *, visible: bool) -> None:
+    """Keep search in step with visibility: hidden or removed text leaves the index at once
+    (inside this transaction); published again, it is re-indexed after commit."""
+    from huzhu.search.services import search_index_remove, search_index_upsert
+
+    if visible:
+        search_index_upsert(kind, obj)
+    else:
+        search_index_remove(kind, obj)
+
+
 def _reverse(name: str, **kwargs: Any) -> str:
     try:
         return reverse(name, kwargs=kwargs)
@@ -30,6 +41,7 @@ def _reverse(name: str, **kwargs: Any) -> str:
 
 class AidRequestAdapter:
     label = _("互助请求")
+    search_kind = "aid_request"
 
     def author(self, obj: Any) -> User:
         return obj.requester
@@ -53,6 +65,7 @@ class AidRequestAdapter:
             else (Publication.HELD, Publication.PUBLISHED)
         )
         type(obj).objects.filter(pk=obj.pk, publication=old).update(publication=new)
+        _search_sync(self.search_kind, obj, visible=not hidden)
 
     def publish(self, obj: Any, *, actor: User) -> None:
         from huzhu.aid.models import Publication
@@ -71,6 +84,7 @@ class AidRequestAdapter:
             aid_request_moderate(actor=actor, request_id=obj.pk, approve=False)
         else:
             type(obj).objects.filter(pk=obj.pk).update(publication=Publication.REJECTED)
+            _search_sync(self.search_kind, obj, visible=False)
 
     def is_removed(self, obj: Any) -> bool:
         return bool(obj.publication == "rejected")
@@ -78,6 +92,7 @@ class AidRequestAdapter:
 
 class AnswerAdapter(AidRequestAdapter):
     label = _("回答")
+    search_kind = "aid_answer"
 
     def author(self, obj: Any) -> User:
         return obj.author
@@ -93,9 +108,11 @@ class AnswerAdapter(AidRequestAdapter):
 
     def publish(self, obj: Any, *, actor: User) -> None:
         type(obj).objects.filter(pk=obj.pk).update(publication="published")
+        _search_sync(self.search_kind, obj, visible=True)
 
     def remove(self, obj: Any, *, actor: User) -> None:
         type(obj).objects.filter(pk=obj.pk).update(publication="rejected")
+        _search_sync(self.search_kind, obj, visible=False)
 
 
 class HelpDisputeAdapter:
@@ -171,6 +188,7 @@ class MessageAdapter:
             message.status = new
             message.cursor = _next_seq(group_id=message.group_id)
             message.save(update_fields=["status", "cursor"])
+            _search_sync("chat_message", message, visible=new == "published")
             full = message_as_dict(message)
             if new == "held":
                 # Members learn that it disappeared, without its text; the sender and the
@@ -222,14 +240,16 @@ class ResourceAdapter:
         return "\n".join(p for p in (obj.title, obj.body, obj.link) if p)
 
     def url(self, obj: Any) -> str:
-        return _reverse("web:resource_detail", group_id=obj.group_id, resource_id=obj.pk)
+        return _reverse("web:resource_detail", resource_id=obj.pk)
 
     def set_visibility(self, obj: Any, *, hidden: bool) -> None:
         old, new = ("published", "held") if hidden else ("held", "published")
         type(obj).objects.filter(pk=obj.pk, publication=old).update(publication=new)
+        _search_sync("resource", obj, visible=not hidden)
 
     def publish(self, obj: Any, *, actor: User) -> None:
         type(obj).objects.filter(pk=obj.pk, publication="held").update(publication="published")
+        _search_sync("resource", obj, visible=True)
 
     def remove(self, obj: Any, *, actor: User) -> None:
         from huzhu.resources.services import resource_delete

@@ -112,6 +112,7 @@ async def drive(job: dict[str, Any]) -> dict[str, Any]:
         st.errors = 0
     rate, seconds, every = job["rate"], job["seconds"], job["every"]
     senders = [c[0] for c in conns[: job["senders"]]]
+    publish = await _publisher(job) if job["mode"] == "publish" else None
     sent = 0
     t0 = job["start_at"]
     k = job["index"]  # global message numbers k, k + every, k + 2·every … belong to this driver
@@ -126,7 +127,10 @@ async def drive(job: dict[str, Any]) -> dict[str, Any]:
         payload = {"action": "send", "req": k, "group_id": job["group_id"], "text": text,
                    "client_key": f"{job['name']}-{k}"}  # fmt: skip
         with contextlib.suppress(Exception):
-            await senders[sent % len(senders)].send(json.dumps(payload, ensure_ascii=False))
+            if publish is not None:
+                await publish(k, text)
+            else:
+                await senders[sent % len(senders)].send(json.dumps(payload, ensure_ascii=False))
             sent += 1
         k += every
     window_end = time.time()
@@ -149,13 +153,53 @@ async def drive(job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def _publisher(job: dict[str, Any]) -> Any:
+    """``--mode publish``: inject events straight into each approach's fan-out (no send path).
+
+    Huzhu: one PUBLISH of the wire event; plain: channels-redis ``group_send`` to the group.
+    Isolates the fan-out from the database write and screening that a real send also does.
+    """
+    from huzhu.realtime.events import MessageCreated, event_encode
+
+    group_id = job["group_id"]
+
+    def event(k: int, text: str) -> MessageCreated:
+        message = {
+            "id": k + 1, "group_id": group_id, "seq": k + 1, "cursor": k + 1,
+            "sender": {"id": 0, "name": "bench"}, "text": text, "status": "published",
+            "reply_to": None, "mentions": [], "client_key": "", "created_at": "",
+            "edited": False, "deleted": False,
+        }  # fmt: skip
+        return MessageCreated(group_id=group_id, message=message)
+
+    if job["name"] == "huzhu":
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis.from_url(job["redis_url"])
+
+        async def publish(k: int, text: str) -> None:
+            await client.publish("huzhu:events", event_encode(event(k, text)))
+
+        return publish
+
+    from channels_redis.core import RedisChannelLayer
+
+    layer = RedisChannelLayer(hosts=[{"address": job["redis_url"], "socket_timeout": None}])
+
+    async def group_send(k: int, text: str) -> None:
+        payload = {"type": "chat.event", "text": event(k, text).client_json()}
+        await layer.group_send(f"chat-{group_id}", payload)
+
+    return group_send
+
+
 def drive_process(job: dict[str, Any]) -> dict[str, Any]:
     return asyncio.run(drive(job))
 
 
 def measure(
     name: str, server: Server, seed: dict[str, Any], *, clients: int, rate: int, seconds: int,
-    drivers: int,
+    drivers: int, mode: str,
 ) -> dict[str, Any]:  # fmt: skip
     from multiprocessing import get_context
 
@@ -176,6 +220,8 @@ def measure(
             "seconds": seconds,
             "start_at": start_at,
             "drain_until": start_at + seconds + 10,
+            "mode": mode,
+            "redis_url": server.env["HUZHU_REDIS_URL"],
         }
         for d in range(drivers)
     ]
@@ -193,6 +239,7 @@ def measure(
 
     return {
         "approach": name,
+        "mode": mode,
         "clients": len(users),
         "drivers": drivers,
         "rate": rate,
@@ -241,6 +288,7 @@ def run_one(name: str, app: str, args: argparse.Namespace) -> dict[str, Any]:
             rate=args.rate,
             seconds=args.seconds,
             drivers=args.drivers,
+            mode=args.mode,
         )
         result["loadavg_before"] = [round(x, 1) for x in load_before]
         result["loadavg_after"] = [round(x, 1) for x in os.getloadavg()]
@@ -317,6 +365,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--drivers", type=int, default=4, help="client processes")
+    parser.add_argument(
+        "--mode",
+        choices=["send", "publish"],
+        default="send",
+        help="send: members send over their sockets (end to end); publish: events are injected "
+        "into the fan-out directly (fan-out only)",
+    )
     parser.add_argument("--only", choices=["huzhu", "plain"], default=None)
     parser.add_argument(
         "--record", action="store_true", help="append the figures to bench/RESULTS.md"

@@ -26,6 +26,8 @@ from huzhu.chat.models import ChatCounter, Message, MessageRevision, MessageStat
 from huzhu.chat.selectors import message_as_dict
 from huzhu.core.errors import Conflict, Forbidden, HuzhuError, InvalidInput, NotFound, RateLimited
 from huzhu.groups.models import Membership, MembershipStatus
+from huzhu.moderation.hooks import review_item_enqueue
+from huzhu.moderation.standing import FIRST_DAY, standing_for, standing_require
 from huzhu.realtime.events import Audience, MessageCreated, MessageDeleted, MessageEdited
 from huzhu.realtime.publish import event_publish_on_commit
 from huzhu.wellbeing.group import group_quiet_hours_check
@@ -219,6 +221,46 @@ def _wait_phrase(seconds: int) -> str:
     return _("请 %(n)d 秒后再发。") % {"n": seconds}
 
 
+def _first_day_cap_check(*, membership: Membership, actor: User, group: Group) -> None:
+    """A newcomer's first-day message cap (``standing.limits``), counted since they joined."""
+    now = timezone.now()
+    if membership.is_admin or now - membership.joined_at >= FIRST_DAY:
+        return  # standing costs a few queries: only members in their first day pay for it
+    cap = standing_for(user=actor, group=group).limits.get("messages_per_day")
+    if cap is None:
+        return
+    sent = Message.objects.filter(
+        group=group, sender_id=actor.pk, created_at__gte=membership.joined_at
+    ).count()
+    if sent >= cap:
+        until = timezone.localtime(membership.joined_at + FIRST_DAY)
+        raise Forbidden(
+            _("新成员入群第一天最多发 %(max)d 条消息，%(until)s 后解除限制。")
+            % {"max": cap, "until": formats.date_format(until, "Y-m-d H:i")},
+            code="first_day_limit",
+        )
+
+
+def _links_check(*, verdict: Verdict, actor: User, group: Group) -> None:
+    """Posting a link is a privilege of standing (a newcomer's link is the classic spam)."""
+    if any(finding.kind == "link" for finding in verdict.findings):
+        standing_require(user=actor, group=group, privilege="post_links")
+
+
+def _review_enqueue_on_commit(message: Message) -> None:
+    """Held by screening: into the group's review queue as soon as the message is committed, so
+    moderators see it without opening the queue first (the queue's own pull covers a failure)."""
+    findings = dict(message.screening or {}, action=message.screening_action)
+
+    def enqueue() -> None:
+        try:
+            review_item_enqueue(target=message, findings=findings)
+        except Exception:
+            logger.exception("chat: could not enqueue held message %s for review", message.pk)
+
+    transaction.on_commit(enqueue)
+
+
 # --- use cases --------------------------------------------------------------------------------
 @_retryable_db
 def message_send(
@@ -274,6 +316,7 @@ def message_send(
     )
     if wait is not None:
         raise RateLimited(_("发得太快了。") + _wait_phrase(wait), retry_after=wait)
+    _first_day_cap_check(membership=membership, actor=actor, group=group)
 
     verdict = _screen(text=text, author=actor, group=group)
     if verdict.action == "block":
@@ -283,6 +326,7 @@ def message_send(
             reason_zh=verdict.reason_zh,
             reason_en=verdict.reason_en,
         )
+    _links_check(verdict=verdict, actor=actor, group=group)
     notice = ""
     status = MessageStatus.PUBLISHED
     shown = text
@@ -325,6 +369,8 @@ def message_send(
             if status == MessageStatus.PUBLISHED:
                 _notify_mentions(message=message, users=mentioned, group=group)
                 _search_index_new(message)
+            else:
+                _review_enqueue_on_commit(message)
             event_publish_on_commit(
                 MessageCreated(
                     group_id=group.pk,
@@ -343,11 +389,14 @@ def message_send(
 
 
 def _by_key(*, sender: User, client_key: str) -> Message | None:
-    return (
+    # No ORDER BY (unlike .first()): the key is unique per sender, and ordering by id made
+    # PostgreSQL walk the primary key instead of using the (sender, client_key) index.
+    rows = list(
         Message.objects.select_related("sender", "reply_to", "reply_to__sender")
         .filter(sender_id=sender.pk, client_key=client_key)
-        .first()
+        .order_by()[:1]
     )
+    return rows[0] if rows else None
 
 
 def _message_for_change(*, actor: User, message_id: int) -> tuple[Message, Membership]:
@@ -388,6 +437,7 @@ def message_edit(*, actor: User, message_id: int, text: str) -> SendResult:
             reason_zh=verdict.reason_zh,
             reason_en=verdict.reason_en,
         )
+    _links_check(verdict=verdict, actor=actor, group=message.group)
     if verdict.action == "hold" and message.status == MessageStatus.PUBLISHED:
         # Others already saw the message; hiding it behind review on edit would be confusing.
         raise Conflict(

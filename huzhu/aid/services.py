@@ -59,7 +59,7 @@ KEY_MAX = 64
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _member(*, user: User, group: Group | int) -> Membership:
+def _member(*, user: User, group: Group | int, not_found: str | None = None) -> Membership:
     gid = group.pk if isinstance(group, Group) else group
     membership = (
         Membership.objects.select_related("group")
@@ -67,7 +67,7 @@ def _member(*, user: User, group: Group | int) -> Membership:
         .first()
     )
     if membership is None:
-        raise NotFound(_("没有找到这个群，或你不是群成员。"))
+        raise NotFound(not_found or _("没有找到这个群，或你不是群成员。"))
     return membership
 
 
@@ -588,7 +588,7 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
         .first()
     )
     if membership is None:
-        raise NotFound(_("没有找到这个群，或你不是群成员。"))
+        raise NotFound(_("没有找到这个请求。"))
     if membership.earlier_help is not None:
         # One help per helper per request: a repeat is the same help, whatever key it carries.
         return Help.objects.get(pk=membership.earlier_help)
@@ -683,7 +683,7 @@ def help_dispute(*, actor: User, help_id: int, reason: str = "") -> HelpDispute:
     )
     if help_ is None or help_.request.requester_id != actor.pk:
         raise NotFound(_("没有找到这次帮助。"))
-    _member(user=actor, group=help_.group_id)
+    _member(user=actor, group=help_.group_id, not_found=_("没有找到这次帮助。"))
     if help_.status != HelpStatus.OK:
         raise Conflict(_("这次帮助已经在处理中了。"), code="already_disputed")
     help_.status = HelpStatus.DISPUTED
@@ -728,7 +728,7 @@ def help_dispute_resolve(*, actor: User, dispute_id: int, upheld: bool) -> HelpD
     )
     if dispute is None:
         raise NotFound(_("没有找到这个争议。"))
-    membership = _member(user=actor, group=dispute.group_id)
+    membership = _member(user=actor, group=dispute.group_id, not_found=_("没有找到这个争议。"))
     if not membership.is_admin:
         raise Forbidden(_("只有群主和管理员可以处理争议。"))
     if dispute.status != DisputeStatus.OPEN:
@@ -793,7 +793,7 @@ def answer_post(*, actor: User, request_id: int, body: str, idempotency_key: str
     request = AidRequest.objects.select_related("group").filter(pk=request_id).first()
     if request is None:
         raise NotFound(_("没有找到这个请求。"))
-    membership = _member(user=actor, group=request.group_id)
+    membership = _member(user=actor, group=request.group_id, not_found=_("没有找到这个请求。"))
     if request.kind != AidKind.QUESTION or request.publication != Publication.PUBLISHED:
         raise NotFound(_("没有找到这个求助。"))
     _require_speaking(membership)
@@ -841,7 +841,7 @@ def answer_accept(*, actor: User, answer_id: int) -> Answer:
         .select_related("group")
         .get(pk=answer.request_id)
     )
-    _member(user=actor, group=request.group_id)
+    _member(user=actor, group=request.group_id, not_found=_("没有找到这个回答。"))
     if answer.publication != Publication.PUBLISHED:
         raise NotFound(_("没有找到这个回答。"))
     if request.status != AidStatus.OPEN:
@@ -880,7 +880,7 @@ def request_thank(*, actor: User, request_id: int, helper_id: int) -> int:
     request = AidRequest.objects.select_related("group").filter(pk=request_id).first()
     if request is None or request.requester_id != actor.pk:
         raise NotFound(_("没有找到这个请求。"))
-    _member(user=actor, group=request.group_id)
+    _member(user=actor, group=request.group_id, not_found=_("没有找到这个请求。"))
     now = timezone.now()
     thanked = Help.objects.filter(
         request=request, helper_id=helper_id, thanked_at__isnull=True
@@ -920,7 +920,7 @@ def request_close(*, actor: User, request_id: int) -> AidRequest:
     )
     if request is None:
         raise NotFound(_("没有找到这个请求。"))
-    membership = _member(user=actor, group=request.group_id)
+    membership = _member(user=actor, group=request.group_id, not_found=_("没有找到这个请求。"))
     if request.requester_id != actor.pk and not membership.is_admin:
         raise NotFound(_("没有找到这个请求。"))
     if request.status != AidStatus.OPEN:
@@ -951,7 +951,7 @@ def aid_request_moderate(*, actor: User, request_id: int, approve: bool) -> AidR
     )
     if request is None:
         raise NotFound(_("没有找到这个请求。"))
-    membership = _member(user=actor, group=request.group_id)
+    membership = _member(user=actor, group=request.group_id, not_found=_("没有找到这个请求。"))
     if not membership.is_admin:
         raise Forbidden(_("只有群主和管理员可以审核。"))
     if request.publication != Publication.HELD:

@@ -159,9 +159,15 @@ def wellbeing_heartbeat(*, user: User, at: datetime) -> BeatResult:
                 locked_until=prefs.locked_until,
             )
         gap = (at - prefs.last_beat_at).total_seconds() if prefs.last_beat_at else None
-        counted = round(gap) if gap is not None and 0 < gap <= idle_seconds() else 0
-        if prefs.last_beat_at is None or at > prefs.last_beat_at:
-            prefs.last_beat_at = at
+        counted = 0
+        if gap is not None and 0 < gap <= idle_seconds():
+            # Whole seconds only; the clock advances by what was counted, so the fraction
+            # carries over to the next heartbeat and nothing drifts up or down.
+            counted = int(gap)
+            prefs.last_beat_at += timedelta(seconds=counted)
+            prefs.save(update_fields=["last_beat_at"])
+        elif gap is None or gap > idle_seconds():
+            prefs.last_beat_at = at  # the clock (re)starts here
             prefs.save(update_fields=["last_beat_at"])
         usage, _created = UsageDay.objects.get_or_create(user_id=user.pk, day=day)
         if counted:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from huzhu.aid.services import aid_request_post, answer_post
 from huzhu.notifications.models import Notification
 from huzhu.wellbeing.models import HeldNotification, UsageDay
+from tests.aid.conftest import screening_without_classifier
 from tests.browser.conftest import log_in_as
 from tests.factories import join, make_group, make_user
 
@@ -40,6 +41,7 @@ def test_a_one_minute_budget_reminds_after_a_real_minute(live_server, new_page, 
     member = make_user("xiaomei", "王小美")
     page = new_page()
     log_in_as(page, base, member)
+    started = time.monotonic()  # before the first heartbeat of this member
     # The header's 我的 menu leads to the limits.
     page.goto(f"{base}/groups/")
     page.locator(".me-menu > summary").click()
@@ -47,26 +49,29 @@ def test_a_one_minute_budget_reminds_after_a_real_minute(live_server, new_page, 
     page.wait_for_url(f"{base}/me/wellbeing/limits/")
     set_limits(page, base, daily_minutes_budget="1")
 
-    started = time.monotonic()
     page.goto(f"{base}/groups/")
     reminder = page.get_by_test_id("wellbeing-reminder")
     reminder.filter(has_text="快到你定的 1 分钟了").wait_for(timeout=75_000)
     reminder.filter(has_text="用完了你定的 1 分钟").wait_for(timeout=30_000)
     elapsed = time.monotonic() - started
-    # The minute was really counted from heartbeats, not assumed.
-    assert elapsed >= 58, elapsed
+    # The minute was really counted from heartbeats, not assumed: at least a minute passed.
+    assert elapsed >= 60, elapsed
+    page.goto("about:blank")  # no more heartbeats while this thread reads the database
     assert UsageDay.objects.get(user=member).active_seconds >= 60
     assert sorted(Notification.objects.filter(user=member).values_list("kind", flat=True)) == [
         "wellbeing.budget_100",
         "wellbeing.budget_80",
     ]
     page.goto(f"{base}/me/wellbeing/")
-    assert page.get_by_test_id("today-minutes").inner_text() == "1"
+    assert page.get_by_test_id("today-minutes").inner_text() in ("1", "2")
     assert page.locator("svg.meter").count() == 1
     assert not page.problems, page.problems
 
 
-def test_quiet_hours_hold_notifications_and_the_digest_lists_them(live_server, new_page):
+def test_quiet_hours_hold_notifications_and_the_digest_lists_them(
+    live_server, new_page, monkeypatch
+):
+    screening_without_classifier(monkeypatch)  # the question and answer are not the point here
     base = live_server.url
     owner = make_user("qunzhu", "群主小王")
     group = make_group(owner, name="考研互助群")
@@ -84,6 +89,7 @@ def test_quiet_hours_hold_notifications_and_the_digest_lists_them(live_server, n
         quiet_end=(local + timedelta(hours=1)).strftime("%H:%M"),
     )
 
+    page.goto("about:blank")  # SQLite in tests: no page writes while this thread writes
     answer_post(actor=owner, request_id=question.pk, body="每天背一篇范文，先模仿再创新")
     assert HeldNotification.objects.filter(user=member).count() == 1
     page.goto(f"{base}/groups/")

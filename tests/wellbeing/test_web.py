@@ -144,3 +144,17 @@ def test_question_nudge_only_from_the_nth_question(owner, group, member):
     html = client.get(f"/me/wellbeing/nudge/?group={group.pk}&q=高数").content.decode()
     assert "先看看这些是否能解决" not in html  # first question of the day: no nudge
     assert UsageDay.objects.count() == 0
+
+
+def test_pages_read_in_english(member):
+    client = client_for(member)
+    client.cookies["django_language"] = "en"
+    body = client.get("/me/wellbeing/").content.decode()
+    assert "Healthy use" in body and "Only you can see these figures" in body
+    assert "健康使用" not in body
+    WellbeingSettings.objects.create(user=member, daily_minutes_budget=1)
+    with time_machine.travel(NOW, tick=False):
+        client.post("/me/wellbeing/beat/")
+    with time_machine.travel(NOW + timedelta(seconds=60), tick=False):
+        text = client.post("/me/wellbeing/beat/").json()["reminder_text"]
+    assert text == "You have used 1 minutes today, all of your 1 minutes. Time for a break."

@@ -240,6 +240,13 @@ def _answer(user: Any, request: AidRequest, body: str) -> Any | None:
 
 def demo_load(*, groups: list[Group], users: list[Any], rng: random.Random) -> None:
     """Mutual-aid demo content for the three demo groups (group-buys, study, daily life)."""
+    # Demo members have been in their groups for weeks (newcomers' first-day limits would
+    # otherwise refuse the demo's group-buys).
+    now = timezone.now()
+    for membership in Membership.objects.filter(group__in=groups).order_by("id"):
+        Membership.objects.filter(pk=membership.pk).update(
+            joined_at=now - timedelta(days=rng.randint(7, 90), hours=rng.randint(0, 23))
+        )
     loaders = [_groupbuys, _questions, _life]
     for group, loader in zip(groups, loaders, strict=False):
         loader(group, rng)

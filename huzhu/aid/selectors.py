@@ -282,3 +282,19 @@ def open_disputes(*, user: User, group: Group) -> QuerySet[HelpDispute]:
     return HelpDispute.objects.filter(group=group, status=DisputeStatus.OPEN).select_related(
         "help__helper", "help__request", "reporter"
     )
+
+
+def member_profile(*, viewer: User, user_id: int) -> tuple[User, list[GroupGivenReceived]]:
+    """Another member's given / received per group, for the groups ``viewer`` shares with them.
+
+    Someone who shares no group with the viewer is "not found", like a user who does not exist.
+    """
+    from huzhu.accounts.models import User as UserModel
+
+    user = UserModel.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise NotFound(_("没有找到这位群友。"))
+    rows = profile_given_received(user=user, viewer=viewer)
+    if not rows:
+        raise NotFound(_("没有找到这位群友。"))
+    return user, rows

@@ -167,3 +167,15 @@ def test_english_messages(api_as, alice, bob, group):
     rid = api_as(alice).post(f"/aid/groups/{group.pk}/requests", {"text": pdd_share()}).json()["id"]
     r = api_as(alice, language="en").post(f"/aid/requests/{rid}/helps")
     assert error(r) == (403, "own_request")
+
+
+def test_member_profile_over_api(api_as, alice, bob, outsider, group):
+    rid = api_as(alice).post(f"/aid/groups/{group.pk}/requests", {"text": pdd_share()}).json()["id"]
+    api_as(bob).post(f"/aid/requests/{rid}/helps")
+    body = api_as(alice).get(f"/aid/users/{bob.pk}/profile").json()
+    assert body["user"]["name"] == "小博"
+    assert [(g["group_name"], g["given"], g["received"]) for g in body["groups"]] == [
+        (group.name, 1, 0)
+    ]
+    assert error(api_as(outsider).get(f"/aid/users/{bob.pk}/profile")) == (404, "not_found")
+    assert error(api_as(alice).get("/aid/users/999999/profile")) == (404, "not_found")

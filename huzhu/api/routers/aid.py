@@ -18,7 +18,7 @@ from huzhu.aid.models import AidRequest, Answer, Help, HelpDispute
 from huzhu.aid.rules import RULE_LIMITS, aid_rules_get
 from huzhu.api.auth import request_user
 from huzhu.api.pagination import Pagination
-from huzhu.api.schemas import MAX_ID, GroupId, errors
+from huzhu.api.schemas import MAX_ID, GroupId, UserId, errors
 from huzhu.core.errors import Conflict
 from huzhu.groups.access import access_group
 
@@ -219,7 +219,7 @@ class DisputeOut(Schema):
         )
 
 
-class ResolveIn(Schema):
+class DisputeResolveIn(Schema):
     upheld: StrictBool = Field(description="争议成立则撤销这次帮助 / revoke the help if upheld")
 
 
@@ -507,7 +507,9 @@ def dispute_list(request: HttpRequest, group_id: GroupId) -> list[DisputeOut]:
     response={200: DisputeOut, **errors(403, 404, 409, 422)},
     summary="处理帮助争议 / Resolve a help dispute (moderators)",
 )
-def resolve_endpoint(request: HttpRequest, dispute_id: DisputeId, payload: ResolveIn) -> DisputeOut:
+def resolve_endpoint(
+    request: HttpRequest, dispute_id: DisputeId, payload: DisputeResolveIn
+) -> DisputeOut:
     d = services.help_dispute_resolve(
         actor=request_user(request), dispute_id=dispute_id, upheld=payload.upheld
     )
@@ -586,6 +588,33 @@ def profile_endpoint(request: HttpRequest) -> list[ProfileGroupOut]:
         )
         for p in selectors.profile_given_received(user=request_user(request))
     ]
+
+
+class MemberProfileOut(Schema):
+    user: PersonOut
+    groups: list[ProfileGroupOut]
+
+
+@router.get(
+    "/users/{user_id}/profile",
+    response={200: MemberProfileOut, **errors(404, 422)},
+    summary="群友的帮助与受助 / A member's given and received, in the groups you share",
+)
+def member_profile_endpoint(request: HttpRequest, user_id: UserId) -> MemberProfileOut:
+    user, rows = selectors.member_profile(viewer=request_user(request), user_id=user_id)
+    return MemberProfileOut(
+        user=_person(user),
+        groups=[
+            ProfileGroupOut(
+                group_id=p.group_id,
+                group_name=p.group_name,
+                given=p.given,
+                received=p.received,
+                balance=p.balance,
+            )
+            for p in rows
+        ],
+    )
 
 
 @router.get(

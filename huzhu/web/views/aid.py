@@ -457,6 +457,13 @@ def aid_disputes(request: HttpRequest, group_id: int) -> HttpResponse:
     return render(request, "web/aid/disputes.html", _ctx(group, membership, disputes=disputes))
 
 
+@login_required
+@require_GET
+def aid_member(request: HttpRequest, user_id: int) -> HttpResponse:
+    person, rows = selectors.member_profile(viewer=_user(request), user_id=user_id)
+    return render(request, "web/aid/member.html", {"person": person, "rows": rows, "nav": "groups"})
+
+
 # --- notifications -----------------------------------------------------------------------------
 
 

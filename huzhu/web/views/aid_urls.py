@@ -23,6 +23,7 @@ urlpatterns = [
     path(R + "close/", aid.aid_close, name="aid_close"),
     path(R + "moderate/", aid.aid_moderate, name="aid_moderate"),
     path(R + "helps/<int:help_id>/dispute/", aid.aid_dispute, name="aid_dispute"),
+    path("people/<int:user_id>/aid/", aid.aid_member, name="aid_member"),
     path("notifications/", aid.notifications_page, name="notifications"),
     path("notifications/read/", aid.notifications_read, name="notifications_read"),
 ]

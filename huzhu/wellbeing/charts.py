@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 320
 HEIGHT = 140
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 28, 6, 10, 20
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 28, 14, 20, 20
 GREEN = "#1a7f5a"
 ORANGE = "#d9822b"
 GREY = "#c9ced6"
@@ -57,15 +57,19 @@ def _axis(top: float, unit: str) -> list[str]:
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
     parts = []
     for frac in (0, 0.5, 1):
+        value = top * frac
+        if not float(value).is_integer():
+            continue  # counts have no half steps
         y = PAD_TOP + plot_h * (1 - frac)
         parts.append(
             f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y:.1f}" '
             f'stroke="{GREY}" stroke-width="0.5"/>'
             f'<text x="{PAD_LEFT - 3}" y="{y + 3:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{escape(_fmt(top * frac))}</text>"
+            f"{escape(_fmt(value))}</text>"
         )
     if unit:
-        parts.append(f'<text x="2" y="{PAD_TOP - 2}" fill="{TEXT}">{escape(unit)}</text>')
+        # Above the plot, clear of the top tick label.
+        parts.append(f'<text x="2" y="9" fill="{TEXT}">{escape(unit)}</text>')
     return parts
 
 
@@ -122,8 +126,10 @@ def line_chart(
     step = plot_w / max(len(labels) - 1, 1)
     parts = _axis(top, unit)
     for i, text in enumerate(labels):
+        # The last label ends at its point so it is not cut off at the right edge.
+        anchor = "end" if i == len(labels) - 1 and len(labels) > 1 else "middle"
         parts.append(
-            f'<text x="{PAD_LEFT + i * step:.1f}" y="{HEIGHT - 6}" text-anchor="middle" '
+            f'<text x="{PAD_LEFT + i * step:.1f}" y="{HEIGHT - 6}" text-anchor="{anchor}" '
             f'fill="{TEXT}">{escape(text)}</text>'
         )
     for s in series:

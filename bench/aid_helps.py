@@ -78,6 +78,14 @@ def _build(helpers: int, requests: int) -> tuple[list[str], list[int], dict[int,
     requesters = [user(f"asker{i}") for i in range(requests)]
     for u in helper_users + requesters:
         group_join(user=u, code=invite.code, accept_rules=True)
+    # Members of some weeks' standing: newcomers may not post links on their first day.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from huzhu.groups.models import Membership
+
+    Membership.objects.filter(group=group).update(joined_at=timezone.now() - timedelta(days=30))
     tokens = [api_token_create(user=u, name="bench", scope="read_write")[1] for u in helper_users]
     request_ids = [
         aid_request_post(
@@ -264,7 +272,9 @@ def main() -> None:
         f"(= {len(measured) / server_cpu:.0f} helps per server CPU-second, PostgreSQL not included)"
     )
     print(f"check: {helps} help rows for {len(jobs)} sent; ledger sum {ledger_total}")
-    print(f"server: uvicorn, {args.workers} workers, pool {args.pool or 'off'}, concurrency {args.concurrency}")
+    print(
+        f"server: uvicorn, {args.workers} workers, pool {args.pool or 'off'}, concurrency {args.concurrency}"
+    )
     print(f"load average during run (1/5 min): {load1:.1f} / {load5:.1f} on {os.cpu_count()} CPUs")
     if helps != len(jobs) or ledger_total != 0:
         raise SystemExit("consistency check failed")

@@ -31,15 +31,22 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Debian's chromium. On a laptop without it they are skipped with the
+    """Browser tests run last and need Debian's chromium. On a laptop without it they are skipped with the
     reason; on CI (HUZHU_REQUIRE_BROWSER=1) a missing browser fails the run instead."""
     import os
 
     browser_items = [item for item in items if item.get_closest_marker("browser")]
+    # Playwright's sync API keeps an event loop in the main thread for the rest of the session,
+    # which breaks async tests (Channels communicators) that run after it: browser tests go last.
+    items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser_items
     if not browser_items or os.path.exists(CHROMIUM):
         return
     if os.environ.get("HUZHU_REQUIRE_BROWSER"):
-        raise pytest.UsageError(f"browser tests need {CHROMIUM}: apt-get install -y chromium fonts-noto-cjk")
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (apt-get install -y chromium fonts-noto-cjk)")
+        raise pytest.UsageError(
+            f"browser tests need {CHROMIUM}: apt-get install -y chromium fonts-noto-cjk"
+        )
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} is not installed (apt-get install -y chromium fonts-noto-cjk)"
+    )
     for item in browser_items:
         item.add_marker(skip)

@@ -39,8 +39,13 @@ MAX_REQUEST_BUDGET = 100
 
 
 def heartbeat_seconds() -> int:
-    """How often pages report that they are in the foreground (a setting so tests run fast)."""
-    return int(getattr(settings, "WELLBEING_HEARTBEAT_SECONDS", 30))
+    """How often pages report that they are in the foreground (``WELLBEING_HEARTBEAT_SECONDS``).
+
+    0 turns the page heartbeats off. That is the default under tests: background writes from
+    every open page would race other browser tests' database work on SQLite; the wellbeing
+    browser test turns them on (every few seconds) itself."""
+    default = 0 if getattr(settings, "TESTING", False) else 30
+    return int(getattr(settings, "WELLBEING_HEARTBEAT_SECONDS", default))
 
 
 def idle_seconds() -> int:

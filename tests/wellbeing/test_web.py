@@ -130,7 +130,10 @@ def test_group_page_is_for_the_owner_and_sets_quiet_hours(owner, group, member):
     assert group.config["wellbeing"] == {"quiet_start": "23:00", "quiet_end": "07:00"}
 
 
-def test_header_has_one_me_menu_with_the_wellbeing_pages(member):
+def test_header_has_one_me_menu_with_the_wellbeing_pages(member, settings):
+    body = client_for(member).get("/groups/").content.decode()
+    assert 'data-interval="0"' in body  # no background heartbeats under tests by default
+    settings.WELLBEING_HEARTBEAT_SECONDS = 30
     body = client_for(member).get("/groups/").content.decode()
     assert 'class="menu me-menu' in body
     for url in ("/me/wellbeing/", "/me/wellbeing/limits/", "/me/wellbeing/reports/", "/tokens/"):

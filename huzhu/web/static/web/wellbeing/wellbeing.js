@@ -14,7 +14,8 @@
   if (!script) return;
   var beatUrl = script.getAttribute("data-beat-url");
   var nudgeUrl = script.getAttribute("data-nudge-url");
-  var intervalMs = Math.max(1, parseInt(script.getAttribute("data-interval"), 10) || 30) * 1000;
+  var interval = parseInt(script.getAttribute("data-interval"), 10) || 0;  // 0: no heartbeats
+  var intervalMs = Math.max(1, interval) * 1000;
   var idleMs = Math.max(10, parseInt(script.getAttribute("data-idle"), 10) || 120) * 1000;
   var resting = script.getAttribute("data-resting") === "1";
   var lastInput = Date.now();
@@ -60,7 +61,7 @@
   }
 
   function beat(keepalive) {
-    if (!beatUrl || resting) return;
+    if (!beatUrl || resting || !interval) return;
     fetch(beatUrl, {
       method: "POST",
       credentials: "same-origin",

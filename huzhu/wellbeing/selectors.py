@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from huzhu.aid.models import AidKind, AidRequest, LedgerEntry, QuestionCategory
@@ -55,7 +55,7 @@ class Totals:
         return self.active_seconds // 60
 
 
-def _per_day(qs, *, tz: str, value: str = "id") -> dict[date, int]:  # type: ignore[no-untyped-def]
+def _per_day(qs: QuerySet[Any], *, tz: str, value: str = "id") -> dict[date, int]:
     rows = (
         qs.annotate(d=TruncDate("created_at", tzinfo=zone(tz)))
         .values("d")

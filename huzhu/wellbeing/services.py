@@ -163,13 +163,14 @@ def wellbeing_heartbeat(*, user: User, at: datetime) -> BeatResult:
                 reminder="",
                 locked_until=prefs.locked_until,
             )
-        gap = (at - prefs.last_beat_at).total_seconds() if prefs.last_beat_at else None
+        last = prefs.last_beat_at
+        gap = (at - last).total_seconds() if last is not None else None
         counted = 0
-        if gap is not None and 0 < gap <= idle_seconds():
+        if last is not None and gap is not None and 0 < gap <= idle_seconds():
             # Whole seconds only; the clock advances by what was counted, so the fraction
             # carries over to the next heartbeat and nothing drifts up or down.
             counted = int(gap)
-            prefs.last_beat_at += timedelta(seconds=counted)
+            prefs.last_beat_at = last + timedelta(seconds=counted)
             prefs.save(update_fields=["last_beat_at"])
         elif gap is None or gap > idle_seconds():
             prefs.last_beat_at = at  # the clock (re)starts here

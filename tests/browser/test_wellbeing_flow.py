@@ -105,3 +105,41 @@ def test_quiet_hours_hold_notifications_and_the_digest_lists_them(
     page.wait_for_url(re.compile(r"/me/wellbeing/digests/\d+/$"))
     assert page.get_by_text("群主小王 回答了你的求助「英语作文怎么提分」").is_visible()
     assert not page.problems, page.problems
+
+
+def test_the_request_form_shows_matching_answers_first(live_server, new_page, monkeypatch):
+    from huzhu.search.services import search_index_build
+    from huzhu.wellbeing.services import wellbeing_settings_update
+
+    screening_without_classifier(monkeypatch)
+    base = live_server.url
+    owner = make_user("qunzhu2", "群主老周")
+    group = make_group(owner, name="宝妈育儿互助群")
+    member = join(group, make_user("mama", "新手妈妈")).user
+    old = aid_request_post(
+        actor=owner, group=group, kind="question", title="宝宝湿疹用什么药膏比较好", category="life"
+    )
+    search_index_build(kind="aid_request", object_ids=[old.pk])
+    wellbeing_settings_update(
+        user=member,
+        daily_minutes_budget=None,
+        daily_request_budget=None,
+        quiet_start=None,
+        quiet_end=None,
+        digest_mode=False,
+        question_nudge_at=1,  # from the first question of the day
+    )
+    page = new_page()
+    log_in_as(page, base, member)
+    page.goto(f"{base}/groups/{group.pk}/aid/new/")
+    page.select_option("#id_kind", "question")
+    page.fill("#id_title", "宝宝湿疹反复怎么办")
+    nudge = page.locator("[data-nudge=search_first]")
+    nudge.wait_for()
+    assert "先看看这些是否能解决" in nudge.inner_text()
+    link = nudge.get_by_role("link", name=re.compile("湿疹"))
+    assert link.get_attribute("href") == f"/groups/{group.pk}/aid/{old.pk}/"
+    assert nudge.locator("mark").count() >= 1
+    # A suggestion, not a block: the form is still there to post.
+    assert page.locator("form.aid-post-form button[type=submit]").is_enabled()
+    assert not page.problems, page.problems

@@ -6,6 +6,8 @@
 2. A member in quiet hours gets no live notification while a group mate answers their question;
    when quiet hours end (the member clears them) the bell shows one digest, which lists the
    answer that waited.
+3. On the request form, a member's N-th question of the day first sees matching answers
+   ("先看看这些是否能解决"), highlighted; the form stays usable.
 """
 
 from __future__ import annotations

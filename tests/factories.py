@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 from huzhu.accounts.models import User
 from huzhu.accounts.services import user_signup
@@ -32,8 +33,20 @@ def make_group(owner: User | None = None, name: str = "宝妈拼团互助群", *
     return group_create(actor=owner, name=name, rules="1. 先帮后发\n2. 禁止广告", **kwargs)  # type: ignore[arg-type]
 
 
-def join(group: Group, user: User | None = None) -> Membership:
+ESTABLISHED = timedelta(days=30)
+
+
+def join(group: Group, user: User | None = None, *, newcomer: bool = False) -> Membership:
+    """``user`` joins ``group`` by invite, as a member who joined a month ago.
+
+    A member's first day in a group has limits (standing: no links, no group-buys, daily caps),
+    which most tests are not about; ``newcomer=True`` keeps the join time at now.
+    """
     user = user or make_user()
     owner = group.memberships.get(role="owner").user
     invite = invite_create(actor=owner, group=group)
-    return group_join(user=user, code=invite.code, accept_rules=True)
+    membership = group_join(user=user, code=invite.code, accept_rules=True)
+    if not newcomer:
+        membership.joined_at -= ESTABLISHED
+        Membership.objects.filter(pk=membership.pk).update(joined_at=membership.joined_at)
+    return membership

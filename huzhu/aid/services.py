@@ -42,6 +42,8 @@ from huzhu.audit.models import AuditEventType
 from huzhu.audit.services import audit_record
 from huzhu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from huzhu.groups.models import Group, Membership, MembershipStatus, Role
+from huzhu.moderation.hooks import review_item_enqueue
+from huzhu.moderation.standing import FIRST_DAY, standing_for, standing_require
 from huzhu.notifications.services import notification_create, notification_create_many
 from huzhu.wellbeing.group import group_quiet_hours_check
 
@@ -90,6 +92,21 @@ def _key(idempotency_key: str) -> str:
 
 def _on_commit(fn: Any) -> None:
     transaction.on_commit(fn)
+
+
+def _review_enqueue_on_commit(obj: AidRequest | Answer, *, findings: dict[str, Any]) -> None:
+    """Held by screening: into the group's review queue as soon as it is committed, so
+    moderators see it without opening the queue first (the queue's own pull covers a failure)."""
+
+    def enqueue() -> None:
+        try:
+            review_item_enqueue(target=obj, findings=findings)
+        except Exception:
+            logger.exception(
+                "aid: could not enqueue held %s %s for review", obj._meta.model_name, obj.pk
+            )
+
+    _on_commit(enqueue)
 
 
 def _schedule_expiry(request: AidRequest) -> None:
@@ -201,6 +218,7 @@ class Screened:
     text: str
     reason: str
     clean_links: list[str]
+    has_link: bool = False  # any link at all, shopping or not (posting links needs standing)
 
 
 def _screen(*, text: str, author: User, group: Group, kind: str) -> Screened:
@@ -212,6 +230,7 @@ def _screen(*, text: str, author: User, group: Group, kind: str) -> Screened:
         text=verdict.text,
         reason=verdict.reason_zh,
         clean_links=list(verdict.clean_links),
+        has_link=any(finding.kind == "link" for finding in verdict.findings),
     )
 
 
@@ -235,8 +254,35 @@ def helps_given_count(*, user: User, group: Group | int) -> int:
     return helps + answers
 
 
+def _first_day_refusal(*, user: User, group: Group) -> str | None:
+    """A newcomer's first-day request cap (``standing.limits``), counted since they joined."""
+    membership = Membership.objects.filter(
+        group=group, user_id=user.pk, status=MembershipStatus.ACTIVE
+    ).first()
+    if membership is None or membership.is_admin:
+        return None
+    if timezone.now() - membership.joined_at >= FIRST_DAY:
+        return None  # standing costs a few queries: only members in their first day pay for it
+    cap = standing_for(user=user, group=group).limits.get("requests_per_day")
+    if cap is None:
+        return None
+    posted = AidRequest.objects.filter(
+        group=group, requester=user, created_at__gte=membership.joined_at
+    ).count()
+    if posted < cap:
+        return None
+    until = timezone.localtime(membership.joined_at + FIRST_DAY)
+    return _("新成员入群第一天最多发布 %(max)d 个请求，%(until)s 后解除限制。") % {
+        "max": cap,
+        "until": until.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 def aid_post_allowance(*, user: User, group: Group) -> str | None:
     """Why ``user`` may not post a new request right now (the Chinese explanation), or None."""
+    first_day = _first_day_refusal(user=user, group=group)
+    if first_day:
+        return first_day
     rules = aid_rules_get(group=group)
     if rules.help_before_post:
         given = helps_given_count(user=user, group=group)
@@ -411,6 +457,13 @@ def aid_request_post(
         kind = share_text_parse(f"{text}\n{link}").kind or AidKind.GROUPBUY
     if kind not in AidKind.values:
         raise InvalidInput(_("请选择拼团、助力或求助。"), code="invalid_kind")
+    if kind != AidKind.QUESTION:
+        # A group-buy or boost publishes a link: a privilege of standing (moderation).
+        standing_require(
+            user=actor,
+            group=group,
+            privilege="create_groupbuys" if kind == AidKind.GROUPBUY else "post_links",
+        )
 
     fields: dict[str, Any] = {}
     title = " ".join((title or "").split())
@@ -489,6 +542,8 @@ def aid_request_post(
 
     screened = _screen(text=screened_source, author=actor, group=group, kind="request")
     _refuse_blocked(screened)
+    if kind == AidKind.QUESTION and screened.has_link:
+        standing_require(user=actor, group=group, privilege="post_links")
     if screened.action == "redact":
         lines = screened.text.split("\n")
         title = lines[0][:TITLE_MAX] or title
@@ -522,6 +577,9 @@ def aid_request_post(
                     group=group,
                     target=request,
                     extra={"reason": screened.reason, "kind": kind},
+                )
+                _review_enqueue_on_commit(
+                    request, findings={"action": screened.action, "reason": screened.reason}
                 )
                 admins = [
                     m.user
@@ -808,6 +866,8 @@ def answer_post(*, actor: User, request_id: int, body: str, idempotency_key: str
         raise InvalidInput(_("回答最多 5000 个字符。"), code="invalid_body")
     screened = _screen(text=body, author=actor, group=request.group, kind="answer")
     _refuse_blocked(screened)
+    if screened.has_link:
+        standing_require(user=actor, group=request.group, privilege="post_links")
     with transaction.atomic():
         answer = Answer.objects.create(
             request=request,
@@ -818,6 +878,8 @@ def answer_post(*, actor: User, request_id: int, body: str, idempotency_key: str
             idempotency_key=key,
         )
         _search_index("aid_answer", answer)
+        if answer.publication == Publication.HELD:
+            _review_enqueue_on_commit(answer, findings={"action": screened.action})
         if answer.publication == Publication.PUBLISHED:
             _notify(
                 user=request.requester,

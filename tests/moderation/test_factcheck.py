@@ -50,7 +50,7 @@ def test_new_members_cannot_rate_and_authors_cannot_rate_their_own(group, alice)
     note = note_write(
         actor=writer, target=_deal(group, alice), tag="accurate", text="价格属实，已下单"
     )
-    newbie = join(group, make_user("newbie", "新人")).user
+    newbie = join(group, make_user("newbie", "新人"), newcomer=True).user
     with pytest.raises(Forbidden):
         note_rate(actor=newbie, note_id=note.pk, helpful=True)
     with pytest.raises(InvalidInput):

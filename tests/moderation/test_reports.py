@@ -37,7 +37,7 @@ def test_two_weighted_reports_hide_a_scam_message(group, mod, alice, bob, scamme
 
 
 def test_new_members_weigh_less(group, alice, scammer):
-    newcomer = join(group, make_user("newbie", "新人")).user  # joined just now: first day
+    newcomer = join(group, make_user("newbie", "新人"), newcomer=True).user  # first day
     message = send(scammer, group)
     report = report_create(actor=newcomer, target=message, reason="ad")
     assert report.weight == pytest.approx(0.5)

@@ -10,7 +10,7 @@ from tests.moderation.conftest import member_of
 
 
 def test_newcomer_has_first_day_limits(group):
-    newbie = join(group, make_user("newbie", "新人")).user
+    newbie = join(group, make_user("newbie", "新人"), newcomer=True).user
     standing = standing_for(user=newbie, group=group)
     assert standing.first_day and standing.level.number == 0
     assert not standing.can("post_links") and not standing.can("create_groupbuys")
@@ -61,7 +61,7 @@ def test_standing_require_explains_the_refusal(group, alice):
     from huzhu.core.errors import Forbidden
     from huzhu.moderation.standing import standing_require
 
-    newbie = join(group, make_user("newbie", "新人")).user
+    newbie = join(group, make_user("newbie", "新人"), newcomer=True).user
     with pytest.raises(Forbidden) as exc:
         standing_require(user=newbie, group=group, privilege="post_links")
     assert exc.value.code == "standing_too_low" and "24 小时" in str(exc.value)

@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import timedelta
 
 
 def main() -> None:
@@ -27,6 +28,7 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
 
     from huzhu.accounts.models import User
     from huzhu.groups.models import Group, Membership, Role
@@ -47,9 +49,16 @@ def main() -> None:
             "screening": {"rules": {"rules": [], "defaults": False}},
         },
     )
+    # Members who joined a month ago: a newcomer's first-day message cap would stop a load test.
+    joined = timezone.now() - timedelta(days=30)
     Membership.objects.bulk_create(
         [
-            Membership(group=group, user=u, role=Role.OWNER if i == 0 else Role.MEMBER)
+            Membership(
+                group=group,
+                user=u,
+                role=Role.OWNER if i == 0 else Role.MEMBER,
+                joined_at=joined,
+            )
             for i, u in enumerate(users)
         ]
     )

@@ -98,7 +98,9 @@ def test_group_home_shows_rules_and_members_with_roles(
     # a plain member sees no invites panel and no role actions
     html = response.content.decode()
     assert 'id="invites"' not in html
-    assert "/members/" not in html
+    assert not re.search(r"/members/\d+/(role|remove|transfer)/", html)
+    # … only a report link for the other members
+    assert f"/groups/{group.pk}/members/{owner.pk}/report/" in html
 
 
 def test_owner_sees_invites_panel_and_member_actions(

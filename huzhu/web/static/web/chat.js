@@ -20,6 +20,7 @@
   var groupId = Number(root.getAttribute("data-group-id"));
   var userId = Number(root.getAttribute("data-user-id"));
   var role = root.getAttribute("data-role");
+  var reportUrl = root.getAttribute("data-report-url") || ""; // …/report/message/0/
   var isModerator = role === "owner" || role === "admin";
   var list = document.getElementById("chat-list");
   var scroller = document.getElementById("chat-scroll");
@@ -105,6 +106,22 @@
     return b;
   }
 
+  // The same 举报 link as web/moderation/_report_link.html: an htmx dialog in the slot after it,
+  // or the report page without htmx. Only others' published messages can be reported.
+  function reportLink(m) {
+    var url = reportUrl.replace(/\/0\/$/, "/" + m.id + "/");
+    var a = document.createElement("a");
+    a.className = "linklike report-link";
+    a.href = url;
+    a.textContent = t.report;
+    a.setAttribute("hx-get", url);
+    a.setAttribute("hx-target", "next .report-slot");
+    a.setAttribute("hx-swap", "innerHTML");
+    var slot = document.createElement("div");
+    slot.className = "report-slot";
+    return [a, slot];
+  }
+
   function decorate(el, senderId, status) {
     var foot = el.querySelector(".msg-foot");
     if (!foot || el.classList.contains("msg-deleted") || foot.querySelector(".msg-action")) return;
@@ -179,6 +196,9 @@
       edited.textContent = t.edited;
       foot.appendChild(edited);
     }
+    if (reportUrl && m.status === "published" && !m.deleted && m.sender.id !== userId) {
+      reportLink(m).forEach(function (node) { foot.appendChild(node); });
+    }
     li.appendChild(foot);
     decorate(li, m.sender.id, m.status);
     formatTimes(li);
@@ -198,6 +218,7 @@
     var el = build(m);
     if (known) {
       known.el.replaceWith(el);
+      if (window.htmx) window.htmx.process(el); // the report link's hx-get, once in the page
       known.el = el;
       known.cursor = m.cursor;
       return;
@@ -209,6 +230,7 @@
       if (Number(node.getAttribute("data-seq")) < m.seq) { after = node; break; }
     }
     if (after) after.after(el); else list.prepend(el);
+    if (window.htmx) window.htmx.process(el);
     byId.set(m.id, { seq: m.seq, cursor: m.cursor, el: el });
     if (stick || m.sender.id === userId) scrollToEnd();
   }

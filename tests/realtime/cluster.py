@@ -445,7 +445,7 @@ class ChatClient:
             self._syncing = False
 
     # outgoing
-    async def request(self, action: str, timeout: float = 10, **fields: Any) -> dict[str, Any]:
+    async def request(self, action: str, timeout: float = 30, **fields: Any) -> dict[str, Any]:
         if self._ws is None:
             raise ConnectionError("not connected")
         self._req += 1

@@ -52,12 +52,27 @@ def cluster() -> Iterator[Cluster]:
         servers = [Server(database_url=db.url, redis_url=redis.url) for _ in range(2)]
         for server in servers:
             server.start()
-        yield Cluster(redis, db, seed, servers[0], servers[1])
+        cluster = Cluster(redis, db, seed, servers[0], servers[1])
+        asyncio.run(_warm_up(cluster))
+        yield cluster
     finally:
         for server in servers:
             server.stop()
         db.drop()
         redis.close()
+
+
+async def _warm_up(cluster: Cluster) -> None:
+    # Each process loads the screening engine on its first message, which can take several
+    # seconds on a busy machine; do it before any test measures anything.
+    for n, server in enumerate((cluster.a, cluster.b)):
+        client = cluster.client(server, n)
+        await client.start()
+        reply = await client.request(
+            "send", timeout=120, group_id=cluster.seed["group_id"], text=f"预热 {n}"
+        )
+        assert reply["ok"], reply
+        await client.stop()
 
 
 _keys = itertools.count(1)

@@ -46,7 +46,7 @@ def _hhmm(value: time | None) -> str | None:
 # --- schemas -------------------------------------------------------------------------------------
 
 
-class DayOut(Schema):
+class UsageDayOut(Schema):
     day: date
     active_minutes: int
     active_seconds: int
@@ -56,17 +56,17 @@ class DayOut(Schema):
     messages_sent: int
 
 
-class UsageOut(Schema):
+class WellbeingUsageOut(Schema):
     time_zone: str
     daily_minutes_budget: int | None
-    days: list[DayOut]
+    days: list[UsageDayOut]
 
 
-class UsageQuery(Schema):
+class WellbeingUsageQuery(Schema):
     days: int = Field(7, ge=1, le=90, description="最近几天 / how many recent days")
 
 
-class SettingsOut(Schema):
+class WellbeingSettingsOut(Schema):
     time_zone: str
     daily_minutes_budget: int | None
     daily_request_budget: int | None
@@ -78,7 +78,7 @@ class SettingsOut(Schema):
     locked_until: datetime | None
 
 
-class SettingsIn(Schema):
+class WellbeingSettingsIn(Schema):
     daily_minutes_budget: int | None = Field(None, ge=1, le=1440)
     daily_request_budget: int | None = Field(None, ge=1, le=100)
     question_nudge_at: int = Field(3, ge=1, le=50)
@@ -89,7 +89,7 @@ class SettingsIn(Schema):
     time_zone: str = Field("", max_length=64, description="IANA, e.g. Asia/Shanghai")
 
 
-class BeatOut(Schema):
+class HeartbeatOut(Schema):
     active_seconds: int
     daily_minutes_budget: int | None
     percent: int | None
@@ -98,11 +98,11 @@ class BeatOut(Schema):
     digests_released: int
 
 
-class LockOut(Schema):
+class WellbeingLockOut(Schema):
     locked_until: datetime
 
 
-class ReportOut(Schema):
+class WellbeingReportOut(Schema):
     week_start: date
     created_at: datetime
     data: dict[str, Any]
@@ -123,18 +123,18 @@ class DigestOut(Schema):
     items: list[DigestItemOut]
 
 
-class QuietHoursIn(Schema):
+class GroupQuietHoursIn(Schema):
     start: str | None = Field(None, pattern=HHMM, max_length=5)
     end: str | None = Field(None, pattern=HHMM, max_length=5)
 
 
-class QuietHoursOut(Schema):
+class GroupQuietHoursOut(Schema):
     start: str | None
     end: str | None
     active_now: bool
 
 
-class GroupFiguresOut(Schema):
+class GroupWellbeingOut(Schema):
     members: int
     enough_members: bool
     days: int
@@ -146,9 +146,9 @@ class GroupFiguresOut(Schema):
     members_taking_only_percent: int | None
 
 
-def _settings_out(request: HttpRequest) -> SettingsOut:
+def _settings_out(request: HttpRequest) -> WellbeingSettingsOut:
     prefs = wellbeing_settings_get(user=request_user(request))
-    return SettingsOut(
+    return WellbeingSettingsOut(
         time_zone=prefs.time_zone,
         daily_minutes_budget=prefs.daily_minutes_budget,
         daily_request_budget=prefs.daily_request_budget,
@@ -168,23 +168,23 @@ def _settings_out(request: HttpRequest) -> SettingsOut:
 
 @router.get(
     "/usage",
-    response={200: UsageOut, **errors(422)},
+    response={200: WellbeingUsageOut, **errors(422)},
     summary="我的使用情况 / My usage by day",
     description="Active minutes (foreground only), helps given and received, requests posted and "
     "messages sent, per local day in the member's time zone, oldest first. Only the caller's own.",
 )
-def usage(request: HttpRequest, query: Query[UsageQuery]) -> UsageOut:
+def usage(request: HttpRequest, query: Query[WellbeingUsageQuery]) -> WellbeingUsageOut:
     user = request_user(request)
     prefs = wellbeing_settings_get(user=user)
     today = local_day(timezone.now(), prefs.time_zone)
     totals = usage_by_day(
         user=user, first=today - timedelta(days=query.days - 1), last=today, tz=prefs.time_zone
     )
-    return UsageOut(
+    return WellbeingUsageOut(
         time_zone=prefs.time_zone,
         daily_minutes_budget=prefs.daily_minutes_budget,
         days=[
-            DayOut(
+            UsageDayOut(
                 day=d.day,
                 active_minutes=d.minutes,
                 active_seconds=d.active_seconds,
@@ -200,22 +200,22 @@ def usage(request: HttpRequest, query: Query[UsageQuery]) -> UsageOut:
 
 @router.get(
     "/settings",
-    response={200: SettingsOut},
+    response={200: WellbeingSettingsOut},
     summary="我的使用限制 / My limits",
     description="Daily minutes and request budgets, quiet hours, digest mode, time zone.",
 )
-def settings_get(request: HttpRequest) -> SettingsOut:
+def settings_get(request: HttpRequest) -> WellbeingSettingsOut:
     return _settings_out(request)
 
 
 @router.put(
     "/settings",
-    response={200: SettingsOut, **errors(400, 403, 422)},
+    response={200: WellbeingSettingsOut, **errors(400, 403, 422)},
     summary="设置使用限制 / Set my limits",
     description="Replaces all limits. Budgets only remind (at 80% and 100%); they never block. "
     "Quiet hours need both ends (HH:MM, may wrap midnight).",
 )
-def settings_put(request: HttpRequest, payload: SettingsIn) -> SettingsOut:
+def settings_put(request: HttpRequest, payload: WellbeingSettingsIn) -> WellbeingSettingsOut:
     wellbeing_settings_update(
         user=request_user(request),
         daily_minutes_budget=payload.daily_minutes_budget,
@@ -232,14 +232,14 @@ def settings_put(request: HttpRequest, payload: SettingsIn) -> SettingsOut:
 
 @router.post(
     "/heartbeat",
-    response={200: BeatOut, **errors(403)},
+    response={200: HeartbeatOut, **errors(403)},
     summary="前台心跳 / Foreground heartbeat",
     description="Send every ~30 s while the app is in the foreground and the member is active. "
     "Time between two heartbeats at most 2 minutes apart is counted; longer gaps are idle.",
 )
-def heartbeat(request: HttpRequest) -> BeatOut:
+def heartbeat(request: HttpRequest) -> HeartbeatOut:
     result = wellbeing_heartbeat(user=request_user(request), at=timezone.now())
-    return BeatOut(
+    return HeartbeatOut(
         active_seconds=result.active_seconds,
         daily_minutes_budget=result.budget_minutes,
         percent=result.percent,
@@ -251,19 +251,19 @@ def heartbeat(request: HttpRequest) -> BeatOut:
 
 @router.post(
     "/lock",
-    response={200: LockOut, **errors(403)},
+    response={200: WellbeingLockOut, **errors(403)},
     summary="锁定到明天 / Lock me out until tomorrow",
     description="The member's own choice: the web pages rest until local midnight. "
     "It cannot be lifted early.",
 )
-def lock(request: HttpRequest) -> LockOut:
+def lock(request: HttpRequest) -> WellbeingLockOut:
     until = wellbeing_lock_until_tomorrow(user=request_user(request), at=timezone.now())
-    return LockOut(locked_until=until)
+    return WellbeingLockOut(locked_until=until)
 
 
 @router.get(
     "/reports/{week_start}",
-    response={200: ReportOut, **errors(404, 422)},
+    response={200: WellbeingReportOut, **errors(404, 422)},
     summary="每周报告 / Weekly report",
     description="The report of the week starting on the given Monday (a past, complete week). "
     "Use `latest` for last week.",
@@ -271,7 +271,7 @@ def lock(request: HttpRequest) -> LockOut:
 def report(
     request: HttpRequest,
     week_start: Annotated[str, Path(max_length=10, description="YYYY-MM-DD or latest")],
-) -> ReportOut:
+) -> WellbeingReportOut:
     user = request_user(request)
     now = timezone.now()
     newest = last_complete_week(at=now, tz=wellbeing_settings_get(user=user).time_zone)
@@ -285,7 +285,9 @@ def report(
         if monday.weekday() != 0 or monday > newest:
             raise NotFound(_("没有这一周的报告。"))
     stored = weekly_report_get_or_create(user=user, monday=monday, at=now)
-    return ReportOut(week_start=stored.week_start, created_at=stored.created_at, data=stored.data)
+    return WellbeingReportOut(
+        week_start=stored.week_start, created_at=stored.created_at, data=stored.data
+    )
 
 
 @router.get(
@@ -327,11 +329,11 @@ def export(request: HttpRequest) -> dict[str, Any]:
 # --- group owner ---------------------------------------------------------------------------------
 
 
-def _quiet_out(group: Any) -> QuietHoursOut:
+def _quiet_out(group: Any) -> GroupQuietHoursOut:
     from huzhu.wellbeing.group import group_quiet_hours_active
 
     hours = group_quiet_hours_get(group=group)
-    return QuietHoursOut(
+    return GroupQuietHoursOut(
         start=_hhmm(hours[0]) if hours else None,
         end=_hhmm(hours[1]) if hours else None,
         active_now=group_quiet_hours_active(group=group, at=timezone.now()),
@@ -340,11 +342,11 @@ def _quiet_out(group: Any) -> QuietHoursOut:
 
 @router.get(
     "/groups/{group_id}/quiet-hours",
-    response={200: QuietHoursOut, **errors(404, 422)},
+    response={200: GroupQuietHoursOut, **errors(404, 422)},
     summary="群安静时段 / Group quiet hours",
     description="Any member may read them: posting is paused for members in this window.",
 )
-def group_quiet_hours(request: HttpRequest, group_id: GroupId) -> QuietHoursOut:
+def group_quiet_hours(request: HttpRequest, group_id: GroupId) -> GroupQuietHoursOut:
     from huzhu.groups.access import access_group
 
     group, _membership = access_group(user=request_user(request), group_id=group_id)
@@ -353,13 +355,13 @@ def group_quiet_hours(request: HttpRequest, group_id: GroupId) -> QuietHoursOut:
 
 @router.put(
     "/groups/{group_id}/quiet-hours",
-    response={200: QuietHoursOut, **errors(400, 403, 404, 422)},
+    response={200: GroupQuietHoursOut, **errors(400, 403, 404, 422)},
     summary="设置群安静时段 / Set group quiet hours",
     description="Owner only. Both empty turns them off. Times are server time (Asia/Shanghai).",
 )
 def group_quiet_hours_put(
-    request: HttpRequest, group_id: GroupId, payload: QuietHoursIn
-) -> QuietHoursOut:
+    request: HttpRequest, group_id: GroupId, payload: GroupQuietHoursIn
+) -> GroupQuietHoursOut:
     group = group_quiet_hours_update(
         actor=request_user(request),
         group_id=group_id,
@@ -371,17 +373,17 @@ def group_quiet_hours_put(
 
 @router.get(
     "/groups/{group_id}/figures",
-    response={200: GroupFiguresOut, **errors(403, 404, 422)},
+    response={200: GroupWellbeingOut, **errors(403, 404, 422)},
     summary="群健康汇总 / Group wellbeing figures",
     description="Owner only. Aggregates over the last 7 days; never one member's figures. "
     "A figure is null when fewer than 5 members contribute to it (or to its complement), and all "
     "are null below 5 members.",
 )
-def group_figures(request: HttpRequest, group_id: GroupId) -> GroupFiguresOut:
+def group_figures(request: HttpRequest, group_id: GroupId) -> GroupWellbeingOut:
     figures = group_wellbeing_figures(
         actor=request_user(request), group_id=group_id, at=timezone.now()
     )
-    return GroupFiguresOut(
+    return GroupWellbeingOut(
         members=figures.members,
         enough_members=figures.enough_members,
         days=figures.days,

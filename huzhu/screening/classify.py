@@ -37,7 +37,15 @@ import ahocorasick_rs
 from .normalize import Normalized, normalize
 from .types import Finding, Severity
 
-__all__ = ["CLASSES", "THRESHOLDS", "Model", "findings", "load_model", "scores"]
+__all__ = [
+    "CLASSES",
+    "THRESHOLDS",
+    "Model",
+    "findings",
+    "findings_and_terms",
+    "load_model",
+    "scores",
+]
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "classifier.json"
 CLASSES: tuple[str, ...] = ("scam", "ads", "abuse")
@@ -71,12 +79,13 @@ def _encode(values: list[int], offset: int) -> int:
 
 
 def _decode(total: int, count: int, offset: int) -> tuple[int, int, int]:
-    """Per-class sums of ``count`` encoded weights added together."""
+    """Per-class sums of ``count`` encoded weights added together (bits above the three fields,
+    the joint automaton's term count, are ignored)."""
     nb = count * offset
     return (
         (total & _FIELD_MASK) - nb,
         ((total >> _FIELD_BITS) & _FIELD_MASK) - nb,
-        (total >> (2 * _FIELD_BITS)) - nb,
+        ((total >> (2 * _FIELD_BITS)) & _FIELD_MASK) - nb,
     )
 
 
@@ -90,7 +99,17 @@ def _sigmoid(z: float) -> float:
 class Model:
     """A loaded classifier: automaton over the weighted n-grams plus packed weights."""
 
-    __slots__ = ("automaton", "bias", "chunk", "classes", "offset", "overlap", "packed", "scale")
+    __slots__ = (
+        "automaton",
+        "bias",
+        "chunk",
+        "classes",
+        "grams",
+        "offset",
+        "overlap",
+        "packed",
+        "scale",
+    )
 
     def __init__(self, data: dict) -> None:
         if data.get("format") != FORMAT_VERSION:
@@ -102,6 +121,7 @@ class Model:
         self.bias: tuple[float, ...] = tuple(float(b) for b in data["bias"])
         features: dict[str, list[int]] = data["features"]
         grams = list(features)
+        self.grams: tuple[str, ...] = tuple(grams)
         self.offset = max((abs(v) for q in features.values() for v in q), default=1) or 1
         self.packed: list[int] = [_encode(features[g], self.offset) for g in grams]
         ngram_max = int(data["ngram_max"])
@@ -176,15 +196,93 @@ def _severity(category: str, p: float) -> Severity:
     return Severity.LOW
 
 
+# The joint automaton: the model's n-grams plus every word-list term, so that the engine learns
+# from the classifier's one scan whether the word-list stage can find anything at all (on ~97 % of
+# chat it cannot, and its own scan is then skipped). A term adds ``_TERM`` to its pattern's packed
+# value: the bits above the three 21-bit fields count term occurrences. Such a value no longer fits
+# a machine integer, so ``sum`` leaves its fast path only for the rare text that holds a term; a
+# term that is not an n-gram carries zero weight (every field at the offset), so the class sums are
+# exactly those of the model's own automaton.
+_TERM = 1 << (_FIELD_BITS * _CLASSES_PACKED)
+
+
+class _Joint:
+    __slots__ = ("automaton", "model", "packed")
+
+    def __init__(self, model: Model, terms: frozenset[str]) -> None:
+        grams = model.grams
+        known = set(grams)
+        extra = sorted(t for t in terms if t not in known)
+        zero = _encode([0] * _CLASSES_PACKED, model.offset)
+        self.model = model
+        self.packed: list[int] = [
+            p + _TERM if g in terms else p for g, p in zip(grams, model.packed, strict=True)
+        ] + [zero + _TERM] * len(extra)
+        self.automaton = ahocorasick_rs.AhoCorasick([*grams, *extra])
+
+
+_joint: _Joint | None = None
+
+
+def _joint_automaton() -> _Joint:
+    global _joint
+    if _joint is None:
+        from .lexicon import listed_terms  # the word lists load lazily too
+
+        model, terms = _default_model(), listed_terms()  # both take their own locks
+        with _lock:
+            if _joint is None:
+                _joint = _Joint(model, terms)
+    return _joint
+
+
+def findings_and_terms(norm: Normalized) -> tuple[list[Finding], bool]:
+    """``findings(norm)`` of the shipped model, and whether a shipped word-list term may occur in
+    ``norm.text`` (False only when none does: the word-list stage can then skip its scan)."""
+    text = norm.text
+    if not text:
+        return [], False
+    joint = _joint or _joint_automaton()
+    model = joint.model
+    if len(text) > model.chunk:
+        return findings(norm), True
+    matches = joint.automaton.find_matches_as_indexes(text, overlapping=True)
+    total = sum(map(joint.packed.__getitem__, map(_first, matches)))
+    return _findings_from_sum(norm, model, total, len(matches)), total >= _TERM
+
+
 def findings(norm: Normalized) -> list[Finding]:
     """Classifier findings for one normalized text (one per category scoring ≥ REPORT_THRESHOLD)."""
     text = norm.text
     if not text:
         return []
     model = _model or _default_model()
-    logits = model.raw_scores(text)
-    if max(logits) < _REPORT_LOGIT:
+    if len(text) <= model.chunk:
+        # The usual short text: one automaton call and one C-level sum.
+        matches = model.automaton.find_matches_as_indexes(text, overlapping=True)
+        total = sum(map(model.packed.__getitem__, map(_first, matches)))
+        return _findings_from_sum(norm, model, total, len(matches))
+    return _findings_from_logits(norm, model, model.raw_scores(text))
+
+
+def _findings_from_sum(norm: Normalized, model: Model, total: int, count: int) -> list[Finding]:
+    # ``raw_scores`` inlined, with an early return on the log-odds before any tuple is built.
+    nb = count * model.offset
+    scale = model.scale
+    b0, b1, b2 = model.bias
+    z0 = b0 + ((total & _FIELD_MASK) - nb) / scale
+    z1 = b1 + (((total >> _FIELD_BITS) & _FIELD_MASK) - nb) / scale
+    z2 = b2 + (((total >> (2 * _FIELD_BITS)) & _FIELD_MASK) - nb) / scale
+    if z0 < _REPORT_LOGIT and z1 < _REPORT_LOGIT and z2 < _REPORT_LOGIT:
         return []  # the common case: no sigmoid, no finding
+    return _findings_from_logits(norm, model, (z0, z1, z2))
+
+
+def _findings_from_logits(
+    norm: Normalized, model: Model, logits: tuple[float, float, float]
+) -> list[Finding]:
+    if max(logits) < _REPORT_LOGIT:
+        return []
     out: list[Finding] = []
     for category, z in zip(model.classes, logits, strict=True):
         if z < _REPORT_LOGIT:

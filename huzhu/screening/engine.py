@@ -130,15 +130,24 @@ def screen(text: str, *, context: ScreenContext | None = None) -> Verdict:
         findings.extend(pii_findings)
         contacts = [f for f in pii_findings if f.category in _CONTACT]
     label_words: list[Finding] = []
-    if "lexicon" in stages:
+    classified: list[Finding] | None = None
+    scan_words = "lexicon" in stages
+    if "classify" in stages:
+        view = _classifier_view(norm, contacts)
+        if scan_words and view is norm and not ctx.extra_words:
+            # One automaton scan serves both stages: it also tells whether any listed term occurs.
+            classified, scan_words = classify.findings_and_terms(norm)
+        else:
+            classified = classify.findings(view)
+    if scan_words:
         words = lexicon.scan(norm, extra_words=ctx.extra_words)
         if contacts and words:
             label_words = [w for w in words if _is_contact_label(w, contacts)]
         findings.extend(words)
     link_findings: list[Finding] = links.scan(norm) if "links" in stages else []
     findings.extend(link_findings)
-    if "classify" in stages:
-        findings.extend(classify.findings(_classifier_view(norm, contacts)))
+    if classified:
+        findings.extend(classified)
     if ctx.window is not None and "dedup" in stages:
         has_platform = any(f.category == "platform" for f in link_findings)
         findings.extend(

@@ -26,7 +26,7 @@ import ahocorasick_rs
 from .normalize import Normalized, normalize
 from .types import Finding, Severity
 
-__all__ = ["CATEGORIES", "LexiconEntry", "scan", "terms"]
+__all__ = ["CATEGORIES", "LexiconEntry", "listed_terms", "scan", "terms"]
 
 LEXICON_DIR = Path(__file__).resolve().parent / "data" / "lexicon"
 CATEGORIES: tuple[str, ...] = ("scam", "ads", "gambling", "porn", "drugs", "weapons", "abuse")
@@ -167,7 +167,10 @@ def scan(norm: Normalized, *, extra_words: Mapping[str, str] | None = None) -> l
     distinct mapping and cached.
     """
     text = norm.text
-    lex = _lexicon()
+    lex = _default or _lexicon()
+    first = lex.automaton.matches(text)
+    if not first and not extra_words:
+        return []  # the common case: nothing listed in the text
     automata = [lex.automaton]
     if extra_words:
         automata.append(_extra_automaton(tuple(sorted(extra_words.items()))))
@@ -176,7 +179,7 @@ def scan(norm: Normalized, *, extra_words: Mapping[str, str] | None = None) -> l
     allowed: list[tuple[int, int]] = []
     for automaton in automata:
         values = automaton.values
-        for index, start, end in automaton.matches(text):
+        for index, start, end in first if automaton is lex.automaton else automaton.matches(text):
             entries, allow_len = values[index]
             if allow_len:
                 allowed.append((start, end))
@@ -232,6 +235,11 @@ def _prune(
         else:
             chosen.append(hit)
     return chosen
+
+
+def listed_terms() -> frozenset[str]:
+    """Every shipped term in normalized form (the keys ``scan`` can report without group words)."""
+    return frozenset(_lexicon().table)
 
 
 def terms(category: str) -> dict[str, Severity]:

@@ -259,7 +259,6 @@ _SEP_CLASS = "(?:[" + re.escape(SEPARATOR_CHARS) + "]|[" + _ASTRAL_SYMBOLS + "])
 # A separator run is dodge material when it sits between two word characters and at least one of
 # them is non-ASCII (CJK). "\w" covers CJK, letters, digits and "_"; "[^\W\x00-\x7f]" is a
 # non-ASCII word character.
-_SEP_RUN_RE = re.compile(_SEP_CLASS + "+")
 _NUMERAL_CHARS = "0-9" + "".join(CN_DIGITS)
 _NUMERAL_RUN_RE = re.compile(f"[{_NUMERAL_CHARS}]{{4,}}")
 _CN_DIGIT_RE = re.compile("[" + "".join(CN_DIGITS) + "]")
@@ -399,28 +398,34 @@ def normalize(text: str) -> Normalized:
         # needs a non-ASCII neighbour, so offsets are the identity.
         return Normalized(text, _letters_in_numbers(text.lower()))
 
-    if _ANYTHING_RE.search(text) is None and (
-        _CN_DIGIT_RE.search(text) is None or _NUMERAL_RUN_RE.search(text) is None
-    ):
-        return Normalized(text, _letters_in_numbers(text))
-
+    first = _ANYTHING_RE.search(text)
     irregular = False
-    if _CHANGE_RE.search(text) is None:
-        stage1 = text
-    else:
-        stage1 = _CHANGE_RUN_RE.sub(_translate_run, text)
-        irregular = _IRREGULAR_RE.search(text) is not None
-
     removed: list[tuple[int, int]] | None = None
-    stage2 = stage1
-    if _SEP_RUN_RE.search(stage1) is not None:
+    if first is None:
+        # Steps 1 and 2 change nothing; only a numeral run can.
+        if _CN_DIGIT_RE.search(text) is None or _NUMERAL_RUN_RE.search(text) is None:
+            return Normalized(text, _letters_in_numbers(text))
+        stage1 = stage2 = text
+    else:
+        # Nothing before ``first`` changes in step 1, so the search for a change starts there.
+        if _CHANGE_RE.search(text, first.start()) is None:
+            stage1 = text
+        else:
+            stage1 = _CHANGE_RUN_RE.sub(_translate_run, text)
+            irregular = _IRREGULAR_RE.search(text) is not None
+        # One pass finds the dodge separators; the usual single run is cut out by slicing.
         removed = _dodge_separators(stage1)
-        if removed:
+        if not removed:
+            stage2 = stage1
+        elif len(removed) == 1:
+            cut_start, cut_end = removed[0]
+            stage2 = stage1[:cut_start] + stage1[cut_end:]
+        else:
             stage2 = _DODGE_RE.sub("", stage1)
 
     final = stage2
     numeral_spans: tuple[tuple[int, int], ...] = ()
-    if _CN_DIGIT_RE.search(stage2) is not None:
+    if _CN_DIGIT_RE.search(stage2) is not None and _NUMERAL_RUN_RE.search(stage2) is not None:
         spans: list[tuple[int, int]] = []
         for m in _NUMERAL_RUN_RE.finditer(stage2):
             spans.extend(c.span() for c in _CN_DIGIT_RUN_RE.finditer(stage2, m.start(), m.end()))

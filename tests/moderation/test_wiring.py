@@ -192,3 +192,19 @@ def test_a_held_aid_request_is_queued_when_it_is_held(
     item = ReviewItem.objects.get(object_id=request.pk, content_type__model="aidrequest")
     assert item.status == ReviewStatus.OPEN and item.findings["reason"] == "疑似刷单"
     assert review_queue_sync(group=group) == 0
+
+
+def test_the_first_day_refusal_reads_in_english(group, newbie):
+    with translation.override("en"):
+        for n in range(FIRST_DAY_LIMITS["requests_per_day"]):
+            aid_request_post(
+                actor=newbie, group=group, kind="question", title=f"问题{n}", category="life"
+            )
+        with pytest.raises(Forbidden) as refused:
+            aid_request_post(
+                actor=newbie, group=group, kind="question", title="问题", category="life"
+            )
+        assert str(refused.value).startswith("On their first day in a group, new members can")
+        with pytest.raises(Forbidden) as refused:
+            aid_request_post(actor=newbie, group=group, kind="boost", text=f"砍一刀 {PDD}")
+        assert "新成员" not in str(refused.value) and "24" in str(refused.value)

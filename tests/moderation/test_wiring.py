@@ -103,6 +103,15 @@ def test_members_list_offers_report_member_except_for_oneself(group, alice, bob)
     assert reverse("web:report_member", args=[group.pk, bob.pk]) not in html
 
 
+def test_report_member_page_goes_back_to_the_members_list_only_inside_the_site(group, alice, bob):
+    report = reverse("web:report_member", args=[group.pk, alice.pk])
+    home = reverse("web:group_home", args=[group.pk])
+    html = page(bob, f"{report}?next={home}%23members")
+    assert f'href="{home}#members"' in html
+    html = page(bob, f"{report}?next=javascript:alert(1)")
+    assert 'href="javascript:' not in html
+
+
 # --- privileges from standing, at posting time -----------------------------------------------
 
 

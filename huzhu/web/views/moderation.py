@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -190,6 +191,16 @@ def _settings_initial(group: Group) -> dict[str, Any]:
 # --- report dialog -----------------------------------------------------------------------------
 
 
+def _back_url(request: HttpRequest, default: str = "") -> str:
+    """``next`` if it points into this site (never ``javascript:`` or another host), else default."""
+    target = request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
 def _report_render(
     request: HttpRequest, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
@@ -216,7 +227,7 @@ def report_content(request: HttpRequest, target_type: str, target_id: int) -> Ht
         excerpt=adapter.text(target)[:200],
         author=adapter.author(target),
         action_url=request.path,
-        back_url=request.GET.get("next") or adapter.url(target),
+        back_url=_back_url(request, adapter.url(target)),
         done=False,
     )
     if request.method == "POST" and form.is_valid():
@@ -254,7 +265,7 @@ def report_member(request: HttpRequest, group_id: int, user_id: int) -> HttpResp
         excerpt=member.display_name,
         author=member,
         action_url=request.path,
-        back_url=request.GET.get("next") or "",
+        back_url=_back_url(request),
         done=False,
     )
     if request.method == "POST" and form.is_valid():

@@ -19,7 +19,7 @@ from huzhu.groups.models import Group, Role
 from huzhu.groups.services import group_create, group_join, invite_create, membership_set_role
 
 # Modules with a demo_load(*, groups, users, rng) function, run in this order.
-DEMO_MODULES: list[str] = ["huzhu.aid.demo", "huzhu.moderation.demo"]
+DEMO_MODULES: list[str] = ["huzhu.aid.demo", "huzhu.moderation.demo", "huzhu.resources.demo"]
 
 PEOPLE: list[tuple[str, str]] = [
     ("wangfang", "王芳"), ("lijing", "李静"), ("zhangwei", "张伟"), ("liuyang", "刘洋"),

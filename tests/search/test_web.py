@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from huzhu.resources.services import Screened, resource_share
 from huzhu.search.services import search_index_build
@@ -90,3 +91,10 @@ def test_similar_panel_is_empty_for_nothing_typed_and_404_for_outsiders(
         client_for(outsider).get(f"/groups/{group.pk}/similar/", {"title": "高数"}).status_code
         == 404
     )
+
+
+def test_the_aid_post_form_asks_search_before_you_ask(client_for, group, member):
+    """The question / group-buy form carries the similar-items panel wired to this group."""
+    html = client_for(member).get(reverse("web:aid_post", args=[group.pk])).content.decode()
+    assert 'data-testid="similar-panel"' in html
+    assert f"/groups/{group.pk}/similar/" in html

@@ -196,7 +196,8 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
     def _group(self, content: dict[str, Any]) -> Any:
         from huzhu.groups.access import access_group
 
-        return access_group(user=self.user, group_id=content.get("group_id"))
+        # A missing or malformed id is "not found", like a group the user is not in.
+        return access_group(user=self.user, group_id=str(content.get("group_id") or ""))
 
     @staticmethod
     def _int(content: dict[str, Any], key: str, default: int | None = None) -> int | None:

@@ -165,6 +165,11 @@ def stage_costs(messages: list[str]) -> dict[str, float]:
         "links": lambda: [links.scan(n) for n in norms],
     }
     stages["classify"] = lambda: [classify.findings(n) for n in norms]
+    # What the engine runs: one joint scan for the classifier that also tells whether the word
+    # lists can hit; the word-list scan only then.
+    stages["classify+lexicon joint"] = lambda: [
+        lexicon.scan(n) if classify.findings_and_terms(n)[1] else () for n in norms
+    ]
     out: dict[str, float] = {}
     for name, fn in stages.items():
         fn()

@@ -44,10 +44,14 @@ class ValidationErrorOut(ErrorOut):
 
 
 def errors(*statuses: int) -> dict[int, Any]:
-    """Response declarations for the error statuses an endpoint can answer, for the OpenAPI docs."""
+    """Response declarations for the error statuses an endpoint can answer, for the OpenAPI docs.
+
+    401 and 400 are always possible: any request may lack credentials or carry a body that is
+    not JSON (found by the schemathesis fuzz test: undocumented 400s).
+    """
     return {
         status: ValidationErrorOut if status == 422 else ErrorOut
-        for status in sorted({401, *statuses})
+        for status in sorted({400, 401, *statuses})
     }
 
 

@@ -128,7 +128,11 @@ def review_item_detail(*, actor: User, item_id: int) -> ReviewDetail:
     )
     if item is None:
         raise NotFound(_("没有找到这条审核。"))
-    access_moderator(user=actor, group_id=item.group_id)
+    try:
+        access_moderator(user=actor, group_id=item.group_id)
+    except NotFound:
+        # Same answer as a missing item, so item ids of other groups reveal nothing.
+        raise NotFound(_("没有找到这条审核。")) from None
     target = item.target if item.content_type_id else None
     adapter = content_adapter_for(target) if target is not None else None
     author = item.target_user
@@ -224,7 +228,11 @@ def _locked_open_item(*, actor: User, item_id: int) -> ReviewItem:
     )
     if item is None:
         raise NotFound(_("没有找到这条审核。"))
-    access_moderator(user=actor, group_id=item.group_id)
+    try:
+        access_moderator(user=actor, group_id=item.group_id)
+    except NotFound:
+        # Same answer as a missing item, so item ids of other groups reveal nothing.
+        raise NotFound(_("没有找到这条审核。")) from None
     if item.status != ReviewStatus.OPEN:
         raise Conflict(_("这条审核已经处理过了。"), code="review_resolved")
     return item

@@ -25,14 +25,14 @@ ObjId = Annotated[int, Path(ge=1, le=MAX_ID, description="ID / id")]
 Password = Annotated[str, Field(min_length=1, max_length=200, description="当前密码 / password")]
 
 
-class SettingsOut(Schema):
+class PrivacySettingsOut(Schema):
     profile_visibility: AudienceIn
     groups_visibility: AudienceIn
     ledger_visibility: AudienceIn
     accept_contact_requests: bool
 
 
-class SettingsIn(Schema):
+class PrivacySettingsIn(Schema):
     profile_visibility: AudienceIn | None = None
     groups_visibility: AudienceIn | None = None
     ledger_visibility: AudienceIn | None = None
@@ -141,9 +141,9 @@ class DeletionOut(Schema):
     erase_after: datetime
 
 
-def _settings_out(request: HttpRequest) -> SettingsOut:
+def _settings_out(request: HttpRequest) -> PrivacySettingsOut:
     row = services.privacy_settings_get(user=request_user(request))
-    return SettingsOut(
+    return PrivacySettingsOut(
         profile_visibility=row.profile_visibility,
         groups_visibility=row.groups_visibility,
         ledger_visibility=row.ledger_visibility,
@@ -153,21 +153,21 @@ def _settings_out(request: HttpRequest) -> SettingsOut:
 
 @router.get(
     "/settings",
-    response={200: SettingsOut},
+    response={200: PrivacySettingsOut},
     summary="我的隐私设置 / My privacy settings",
     description="Who may see my profile, my groups and my ledger, and whether I accept contact requests.",
 )
-def settings_get(request: HttpRequest) -> SettingsOut:
+def settings_get(request: HttpRequest) -> PrivacySettingsOut:
     return _settings_out(request)
 
 
 @router.patch(
     "/settings",
-    response={200: SettingsOut, **errors(400, 403, 422)},
+    response={200: PrivacySettingsOut, **errors(400, 403, 422)},
     summary="修改隐私设置 / Change privacy settings",
     description="Only the fields sent change.",
 )
-def settings_update(request: HttpRequest, payload: SettingsIn) -> SettingsOut:
+def settings_update(request: HttpRequest, payload: PrivacySettingsIn) -> PrivacySettingsOut:
     services.privacy_settings_update(user=request_user(request), **payload.dict())
     return _settings_out(request)
 

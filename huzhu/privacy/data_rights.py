@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -82,7 +82,7 @@ def export_download(*, user: User, job_id: int) -> bytes:
     return bytes(job.archive)
 
 
-def exports_expired_delete(*, now: timezone.datetime | None = None) -> int:
+def exports_expired_delete(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_KEEP_DAYS)
     deleted, _detail = ExportJob.objects.filter(created_at__lt=cutoff).delete()
     return deleted

@@ -105,18 +105,24 @@ def export_wellbeing(user: User) -> dict[str, Any]:
     for model in apps.get_app_config("wellbeing").get_models():
         names = {f.name for f in model._meta.concrete_fields}
         if "user" in names:
-            out[model._meta.model_name] = rows(model._default_manager.filter(user=user))
+            out[str(model._meta.model_name)] = rows(model._default_manager.filter(user=user))
     return out
 
 
 @exporter("privacy")
 def export_privacy(user: User) -> dict[str, Any]:
-    from huzhu.privacy.models import AgeConfirmation, GroupAlias, PrivacySettings, RecoveryPhone
+    from huzhu.privacy.models import (
+        AgeConfirmation,
+        GroupAlias,
+        PrivacySettings,
+        RecoveryPhone,
+        SharedAddress,
+    )
     from huzhu.privacy.services import contact_requests_for
 
     phone = RecoveryPhone.objects.filter(user=user).first()
     addresses = []
-    for row in user.shared_addresses.filter(withdrawn_at__isnull=True):
+    for row in SharedAddress.objects.filter(owner=user, withdrawn_at__isnull=True):
         addresses.append(
             {
                 "request_id": row.request_id,

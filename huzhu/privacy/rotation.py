@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import models, transaction
 
 from huzhu.audit.models import AuditEventType
 from huzhu.audit.services import audit_record
@@ -16,7 +16,7 @@ from huzhu.privacy import crypto
 from huzhu.privacy.models import AgeConfirmation, ContactRequest, RecoveryPhone, SharedAddress
 
 # model, {column: purpose}: every encrypted column in Huzhu.
-ENCRYPTED_COLUMNS: list[tuple[type, dict[str, str]]] = [
+ENCRYPTED_COLUMNS: list[tuple[type[models.Model], dict[str, str]]] = [
     (RecoveryPhone, {"phone_encrypted": "phone"}),
     (
         SharedAddress,
@@ -36,7 +36,7 @@ BATCH = 500
 
 
 def rows_to_rotate() -> int:
-    return sum(model.objects.count() for model, _cols in ENCRYPTED_COLUMNS)
+    return sum(model._default_manager.count() for model, _cols in ENCRYPTED_COLUMNS)
 
 
 def field_keys_rotate(*, progress: Callable[[int], None] | None = None) -> int:
@@ -45,7 +45,7 @@ def field_keys_rotate(*, progress: Callable[[int], None] | None = None) -> int:
     for model, columns in ENCRYPTED_COLUMNS:
         last_pk = 0
         while True:
-            batch = list(model.objects.filter(pk__gt=last_pk).order_by("pk")[:BATCH])
+            batch = list(model._default_manager.filter(pk__gt=last_pk).order_by("pk")[:BATCH])
             if not batch:
                 break
             with transaction.atomic():

@@ -28,6 +28,7 @@ from huzhu.privacy.models import (
     Audience,
     ContactRequest,
     ContactStatus,
+    ExportJob,
     GroupAlias,
     PrivacySettings,
     RecoveryPhone,
@@ -635,7 +636,7 @@ def account_erase(*, deletion: AccountDeletion) -> None:
         GroupAlias.objects.filter(user=user).delete()
         ContactRequest.objects.filter(Q(sender=user) | Q(recipient=user)).delete()
         AgeConfirmation.objects.filter(user=user).update(guardian_name_encrypted="")
-        user.export_jobs.all().delete()
+        ExportJob.objects.filter(user=user).delete()
         user.api_tokens.all().delete()
         Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).update(
             status=MembershipStatus.LEFT, left_at=timezone.now()

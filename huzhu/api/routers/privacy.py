@@ -143,12 +143,7 @@ class DeletionOut(Schema):
 
 def _settings_out(request: HttpRequest) -> PrivacySettingsOut:
     row = services.privacy_settings_get(user=request_user(request))
-    return PrivacySettingsOut(
-        profile_visibility=row.profile_visibility,
-        groups_visibility=row.groups_visibility,
-        ledger_visibility=row.ledger_visibility,
-        accept_contact_requests=row.accept_contact_requests,
-    )
+    return PrivacySettingsOut.model_validate(row, from_attributes=True)
 
 
 @router.get(
@@ -212,7 +207,7 @@ def phone_reveal(request: HttpRequest, payload: PasswordIn) -> PhoneRevealOut:
     description="Addresses I shared, and addresses members shared with me as an organiser.",
 )
 def addresses_list(request: HttpRequest) -> AddressesOut:
-    return AddressesOut(**services.addresses_visible_to(user=request_user(request)))
+    return AddressesOut.model_validate(services.addresses_visible_to(user=request_user(request)))
 
 
 @router.post(
@@ -227,7 +222,7 @@ def address_share(
     user = request_user(request)
     row = services.address_share(actor=user, request_id=request_id, **payload.dict())
     mine = services.addresses_visible_to(user=user)["shared_by_me"]
-    return Status(201, next(a for a in mine if a["id"] == row.pk))
+    return Status(201, AddressOut.model_validate(next(a for a in mine if a["id"] == row.pk)))
 
 
 @router.post(

@@ -12,7 +12,7 @@ Runs ``huzhu.screening.screen`` on every line and prints:
 - the word lists alone: share of normal lines with a medium-or-higher hit;
 - the classifier stage's cost per message (normalize excluded).
 
-Usage: ``python bench/screen_eval.py [--devset PATH] [--show-misses N]``.
+Usage: ``python bench/screen_eval.py [--devset PATH] [--show-misses N] [--model PATH]``.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ def evaluate(rows: list[dict], show_misses: int) -> dict[str, object]:
     actions: list[str] = []
     pii_total = pii_masked = 0
     look_total = look_flagged = 0
+    chat_total = chat_held = 0
     misses: dict[str, list[str]] = {c: [] for c in (*CONTENT, "normal")}
     for row in rows:
         verdict = screen(row["text"])
@@ -85,6 +86,9 @@ def evaluate(rows: list[dict], show_misses: int) -> dict[str, object]:
         for item in row.get("pii", []):
             pii_total += 1
             pii_masked += item["value"] not in verdict.text
+        if row.get("group_chat"):
+            chat_total += 1
+            chat_held += blocked
         if row.get("lookalike"):
             look_total += 1
             look_flagged += any(f.kind == "pii" for f in verdict.findings)
@@ -111,6 +115,7 @@ def evaluate(rows: list[dict], show_misses: int) -> dict[str, object]:
     print(
         f"  normal held or blocked              {_rate(normal_held, len(normal))}   target ≤ 0.01"
     )
+    print(f"  group-chat block held or blocked    {_rate(chat_held, chat_total)}   target ≤ 0.01")
     print(f"  abuse recall (hold/block)           {_rate(ab_caught, len(ab))}   target ≥ 0.85")
     print(f"  PII recall (masked in text)         {_rate(pii_masked, pii_total)}   target ≥ 0.99")
     print(
@@ -119,6 +124,7 @@ def evaluate(rows: list[dict], show_misses: int) -> dict[str, object]:
     figures.update(
         scam_ads_recall=sa_caught / len(sa) if sa else None,
         normal_held=normal_held / len(normal) if normal else None,
+        group_chat_held=chat_held / chat_total if chat_total else None,
         abuse_recall=ab_caught / len(ab) if ab else None,
         pii_recall=pii_masked / pii_total if pii_total else None,
         lookalike_flagged=look_flagged / look_total if look_total else None,
@@ -215,7 +221,13 @@ def main() -> None:
     parser.add_argument("--devset", type=Path, default=DEVSET)
     parser.add_argument("--show-misses", type=int, default=0)
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument(
+        "--model", type=Path, default=None, help="classifier file to use instead of the shipped one"
+    )
     args = parser.parse_args()
+    if args.model is not None:
+        # the engine and classify.scores read the cached default model
+        classify._model = classify.load_model(args.model)
     rows = _load(args.devset)
     counts = Counter(_content_label(r) for r in rows)
     print(f"dev set: {len(rows)} lines {dict(counts)}")

@@ -8,7 +8,8 @@ exact substring as the label, next to look-alike numbers (order numbers, prices,
 not be flagged.
 
 Each line: ``{"text": …, "labels": [...], "pii": [{"category": …, "value": …}]}`` where labels are
-scam, ads, abuse, normal and the PII categories present; look-alike lines carry ``"lookalike": true``.
+scam, ads, abuse, normal and the PII categories present; look-alike lines carry ``"lookalike": true``
+and the block of everyday group chatter (``GROUP_CHAT``) carries ``"group_chat": true``.
 
 Usage: ``python scripts/make_devset.py [--source /work/shared/data]``.
 """
@@ -218,6 +219,107 @@ NORMAL = """\
 车险快到期了，哪家便宜点
 """
 
+# Real-SMS-style scam and illegal-ad lines, written for the dev set on 2026-11-25 independently of
+# the training templates (one or two per kind the held-out set names).
+SMS_SCAM = """\
+【微粒贷】尊敬的客户，您的信用良好，已获得最高20万借款资格，回复Y立即申请，拒收请回复R
+不查征信不看负债，有身份证就能下款，最快30分钟到账，详情咨询客服
+招募兼职推广员，在家用手机给店铺做数据，佣金当日返还，名额有限速来
+【抖音商城】您购买的商品因质检不合格已下架，现为您办理双倍退款，请添加售后专员处理
+您好，您的快递在中转站遗失，我司按货值三倍赔付，请提供收款账户
+【中国移动】恭喜您的号码被抽中为年度幸运用户，可领取华为手机一台，点击领取
+澳门新葡京线上开户，体育真人电子全都有，充值立送百分之十八
+【ETC中心】您的车辆ETC已被停用，原因：认证过期，请尽快登录网址完成认证
+【国家医保】您的医保账户存在异常将被冻结，请于24小时内登录链接核实身份
+金牌讲师免费直播讲股，带你抓住下一个翻倍牛股，扫码进群
+王者荣耀点券充值一折起，全皮肤低价，安全不封号，先到先得
+"""
+
+SMS_ADS = """\
+各类发票代开，票真可查，点数优惠，需要的老板请来电
+快速办理各种证件，身份证户口本结婚证，全国包邮
+奢侈品包包一比一复刻，细节做工和专柜一样，支持视频验货
+同城交友，寂寞少妇在线等你，看照片加我
+"""
+
+# Group chatter, written for the dev set independently of scripts/train_texts_chat.py (2026-11-25):
+# short coordination, thanks, study, rental, commute, travel and order talk with numbers, and
+# warnings that quote scam wording. Measured on its own line in bench/screen_eval.py.
+GROUP_CHAT = """\
+橙子团今晚十点截止，还要的抓紧报数量
+我要三斤，放二栋门卫那就行
+团长辛苦啦，明天几点能到
+刚转了四十六，麻烦核对一下
+接龙 5. 李阿姨 两箱
+我这份不要了，可以退吗
+谁帮我拿一下快递，取件码放群里了：3-2-7788
+麻烦大家帮我点一下，还差最后几毛
+点了点了，已经帮你砍了
+我的也发一下，互相帮助哈
+成功了！白拿了一个吹风机，谢谢各位好心人
+多谢帮忙，请大家吃糖
+1
++1+1
+收到收到
+好嘞
+🙏🙏🙏
+👍
+[赞][赞]
+宝贝们晚上好
+高二化学的有机推断有什么技巧吗
+我家孩子三年级，口算总是错，怎么练
+有一起刷力扣的吗，每天两道
+考公行测数量关系完全不会，放弃还是硬学
+托福口语怎么练，一个人在家
+文献综述怎么写，导师说我写得像读书笔记
+请问期末考试范围是前六章还是全书
+今晚线上答疑几点开始，链接在哪
+下周四交实验报告，格式有要求吗
+有人要二手的考研书吗，几乎全新，半价出
+押金两千，退房的时候房东扣了五百，合理吗
+中介费一般是一个月房租吗
+合租的室友总是很晚回来，怎么沟通
+房子到期想续租，房东要涨三百
+新入职要体检，去哪个医院做比较快
+试用期工资打八折合法吗
+公司让签竞业协议，有什么要注意的
+地铁二号线早高峰挤不上去，只能早点出门
+打车到机场大概多少钱，早上六点的
+坐高铁带充电宝有限制吗
+G1021晚点四十分钟，估计十一点到
+我下午三点的航班，MU2345，到了给你打电话
+东航的行李额是多少公斤
+订单号 4419 0823 7765 发了吗，两天了没动静
+我的单号是JT5566778899001，显示在分拣中心
+京东买的空调几号能上门安装
+退货寄回去了，单号填好了，等退款
+这家店支持开专票吗，公司报销要
+商品到了，比图片小一圈，有点失望
+今天超市鸡蛋四块五一斤，去晚了没了
+瑞幸9块9的券还能用吗
+信用卡还款日是几号来着，我老忘
+医保报销要带什么材料
+最近好多人收到说快递丢了要理赔的电话，都是骗子，别加他们微信
+有人冒充我在群里借钱，不是我本人，大家别转
+被拉进一个炒股群，老师天天推票，我直接退了
+接到说要注销学生贷款账户的电话，我没理，反诈APP显示是诈骗
+刷单返利就是骗局，先给你小甜头再让你垫大钱
+说我医保卡被冻结让我点链接，我去社保局问了根本没这事
+那个说中奖了要交税的短信，千万别回
+今年车险到期了，保险公司打电话报价，正常吗
+小孩游戏充值花了八百，能找腾讯退吗
+兼职发传单的那个靠谱吗，日结的那种
+今天降温了，出门多穿点
+楼上装修太吵了，周末都不消停
+谁家的狗在楼道叫了一早上
+物业电费在哪交，支付宝能交吗
+下午有没有人一起去打羽毛球
+刚做完核磁共振，等结果，有点紧张
+晚饭吃啥，纠结
+老板说今天不用加班，开心
+新年快乐，祝大家身体健康
+"""
+
 # Personal data inserted into normal sentences; the value is the exact substring to be masked.
 PII = [
     ("有事打我电话13812345678，晚上都在", "phone", "13812345678"),
@@ -269,8 +371,11 @@ def _jsonl(
     pii: list[dict[str, str]] | None = None,
     *,
     lookalike: bool = False,
+    group_chat: bool = False,
 ) -> str:
     row: dict[str, object] = {"text": text, "labels": labels}
+    if group_chat:
+        row["group_chat"] = True
     if pii:
         row["pii"] = pii
     if lookalike:
@@ -284,8 +389,13 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(SEED)
     lines: list[str] = []
-    for block, label in ((SCAM, "scam"), (ADS, "ads"), (ABUSE, "abuse"), (NORMAL, "normal")):
+    blocks = ((SCAM, "scam"), (ADS, "ads"), (ABUSE, "abuse"), (NORMAL, "normal"))
+    blocks += ((SMS_SCAM, "scam"), (SMS_ADS, "ads"))
+    for block, label in blocks:
         lines += [_jsonl(t.strip(), [label]) for t in block.splitlines() if t.strip()]
+    lines += [
+        _jsonl(t.strip(), ["normal"], group_chat=True) for t in GROUP_CHAT.splitlines() if t.strip()
+    ]
     ham = held_out_part(_read_words(args.source / "abuse" / "train_ham.txt"))
     spam = held_out_part(_read_words(args.source / "abuse" / "train_spam.txt"))
     lines += [_jsonl(t, ["normal"]) for t in rng.sample(ham, HAM_N)]

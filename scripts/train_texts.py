@@ -13,6 +13,8 @@ from __future__ import annotations
 import random
 import re
 
+from train_texts_chat import generate_chat
+
 # ---------------------------------------------------------------------------------------------
 # slot fillers
 # ---------------------------------------------------------------------------------------------
@@ -660,6 +662,7 @@ def generate(seed: int = 20261125) -> list[tuple[str, str]]:
         rows += [("normal", t) for t in _expand(rng, templates, 350, 0.05, 0.2)]
     rows += generate_composed(seed)
     rows += generate_hand(seed)
+    rows += generate_chat(seed)
     # de-duplicate, keep order
     seen: set[tuple[str, str]] = set()
     unique = []

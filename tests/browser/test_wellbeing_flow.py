@@ -29,6 +29,16 @@ from tests.factories import join, make_group, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_duplicate_windows():
+    """See tests/wellbeing/conftest.py: the gate's in-process duplicate windows outlive tests."""
+    from huzhu.core import gate
+
+    gate._windows.clear()
+    yield
+    gate._windows.clear()
+
+
 def set_limits(page, base: str, **fields: str) -> None:
     page.goto(f"{base}/me/wellbeing/limits/")
     for name in ("daily_minutes_budget", "quiet_start", "quiet_end"):

@@ -16,6 +16,18 @@ def _deterministic_screening(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_duplicate_windows():
+    """The screening gate keeps each group's recent texts in process memory (near-duplicate
+    detection), keyed by group id; ids repeat across tests, so without this a text posted here
+    could make another app's test see "a copy" and hold its post."""
+    from huzhu.core import gate
+
+    gate._windows.clear()
+    yield
+    gate._windows.clear()
+
+
+@pytest.fixture(autouse=True)
 def _chinese():
     with translation.override("zh-hans"):
         yield

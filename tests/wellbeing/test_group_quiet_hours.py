@@ -28,7 +28,7 @@ def quiet_group(owner, group):
 
 def ask(user, group):
     return aid_request_post(
-        actor=user, group=group, kind="question", title="孩子发烧怎么办", category="life"
+        actor=user, group=group, kind="question", title="周末读书会几点开始", category="other"
     )
 
 

@@ -7,6 +7,16 @@ import pytest
 from tests.factories import join, make_group, make_user
 
 
+@pytest.fixture(autouse=True)
+def _fresh_screening_windows():
+    """Group ids repeat across tests; the gate's per-process recent-message windows must not."""
+    from huzhu.core import gate
+
+    gate._windows.clear()
+    yield
+    gate._windows.clear()
+
+
 @pytest.fixture
 def owner(db):
     return make_user("owner", "群主小王")

@@ -19,17 +19,44 @@ from huzhu.groups.models import Group, Role
 from huzhu.groups.services import group_create, group_join, invite_create, membership_set_role
 
 # Modules with a demo_load(*, groups, users, rng) function, run in this order.
-DEMO_MODULES: list[str] = ["huzhu.aid.demo", "huzhu.moderation.demo", "huzhu.resources.demo"]
+DEMO_MODULES: list[str] = [
+    "huzhu.aid.demo",
+    "huzhu.wellbeing.demo",
+    "huzhu.moderation.demo",
+    "huzhu.resources.demo",  # last: it rebuilds the search index over all demo content
+]
 
 PEOPLE: list[tuple[str, str]] = [
-    ("wangfang", "王芳"), ("lijing", "李静"), ("zhangwei", "张伟"), ("liuyang", "刘洋"),
-    ("chenjie", "陈杰"), ("yangli", "杨丽"), ("zhaomin", "赵敏"), ("huangxin", "黄鑫"),
-    ("zhouting", "周婷"), ("wuhao", "吴昊"), ("xuqian", "徐倩"), ("sunlei", "孙磊"),
-    ("maxiaoyu", "马晓宇"), ("zhujia", "朱佳"), ("hulan", "胡岚"), ("guoqiang", "郭强"),
-    ("heyun", "何芸"), ("linfeng", "林峰"), ("luoxue", "罗雪"), ("gaoshan", "高山"),
-    ("zhengyi", "郑怡"), ("liangchen", "梁晨"), ("xiejun", "谢军"), ("songyu", "宋雨"),
-    ("tangmei", "唐梅"), ("hanbing", "韩冰"), ("fengrui", "冯瑞"), ("dengchao", "邓超"),
-    ("caolu", "曹璐"), ("pengbo", "彭博"),
+    ("wangfang", "王芳"),
+    ("lijing", "李静"),
+    ("zhangwei", "张伟"),
+    ("liuyang", "刘洋"),
+    ("chenjie", "陈杰"),
+    ("yangli", "杨丽"),
+    ("zhaomin", "赵敏"),
+    ("huangxin", "黄鑫"),
+    ("zhouting", "周婷"),
+    ("wuhao", "吴昊"),
+    ("xuqian", "徐倩"),
+    ("sunlei", "孙磊"),
+    ("maxiaoyu", "马晓宇"),
+    ("zhujia", "朱佳"),
+    ("hulan", "胡岚"),
+    ("guoqiang", "郭强"),
+    ("heyun", "何芸"),
+    ("linfeng", "林峰"),
+    ("luoxue", "罗雪"),
+    ("gaoshan", "高山"),
+    ("zhengyi", "郑怡"),
+    ("liangchen", "梁晨"),
+    ("xiejun", "谢军"),
+    ("songyu", "宋雨"),
+    ("tangmei", "唐梅"),
+    ("hanbing", "韩冰"),
+    ("fengrui", "冯瑞"),
+    ("dengchao", "邓超"),
+    ("caolu", "曹璐"),
+    ("pengbo", "彭博"),
 ]
 
 GROUPS: list[dict[str, object]] = [
@@ -40,7 +67,7 @@ GROUPS: list[dict[str, object]] = [
         "3. 不晒手机号、地址等个人信息。\n4. 互相尊重，友好交流。",
         "owner": 0,
         "admins": [1],
-        "members": range(0, 14),
+        "members": range(14),
     },
     {
         "name": "考研学习互助群",
@@ -56,7 +83,7 @@ GROUPS: list[dict[str, object]] = [
         "rules": "1. 友善交流，禁止人身攻击。\n2. 招聘信息需管理员审核。\n3. 保护隐私，不公开他人信息。",
         "owner": 20,
         "admins": [21],
-        "members": list(range(19, 30)) + [0, 5],
+        "members": [*range(19, 30), 0, 5],
     },
 ]
 
@@ -87,14 +114,19 @@ def demo_load(*, seed: int = 20261125) -> DemoResult:
         for spec in GROUPS:
             owner = users[int(spec["owner"])]  # type: ignore[call-overload]
             group = group_create(
-                actor=owner, name=str(spec["name"]), description=str(spec["description"]), rules=str(spec["rules"])
+                actor=owner,
+                name=str(spec["name"]),
+                description=str(spec["description"]),
+                rules=str(spec["rules"]),
             )
             invite = invite_create(actor=owner, group=group, expires_in_hours=24 * 30)
             for index in spec["members"]:  # type: ignore[attr-defined]
                 if users[index] != owner:
                     group_join(user=users[index], code=invite.code, accept_rules=True)
             for index in spec["admins"]:  # type: ignore[attr-defined]
-                membership_set_role(actor=owner, group=group, user_id=users[index].pk, role=Role.ADMIN)
+                membership_set_role(
+                    actor=owner, group=group, user_id=users[index].pk, role=Role.ADMIN
+                )
             groups.append(group)
         for module_name in DEMO_MODULES:
             importlib.import_module(module_name).demo_load(groups=groups, users=users, rng=rng)

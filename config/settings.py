@@ -174,7 +174,7 @@ PASSWORD_HASHERS = [
 if TESTING:
     # Argon2 is slow on purpose; tests sign up hundreds of users. tests/web/test_settings.py
     # checks that outside tests the list still starts with Argon2.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

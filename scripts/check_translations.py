@@ -30,28 +30,53 @@ def main() -> int:
     if not po_files:
         print("no catalogs under huzhu/locale")
         return 1
-    committed = {po: _catalog(po.with_suffix(".mo")) for po in po_files if po.with_suffix(".mo").exists()}
+    committed = {
+        po: _catalog(po.with_suffix(".mo")) for po in po_files if po.with_suffix(".mo").exists()
+    }
     subprocess.run(
-        [*HUZHU, "makemessages", "-l", "en", "--ignore=.venv", "--ignore=var", "--no-obsolete", "-v0"],
-        check=True, cwd=ROOT,
+        [
+            *HUZHU,
+            "makemessages",
+            "-l",
+            "en",
+            "--ignore=.venv",
+            "--ignore=var",
+            "--no-obsolete",
+            "-v0",
+        ],
+        check=True,
+        cwd=ROOT,
     )
     for po in po_files:
         for flag, label in (("--untranslated", "untranslated"), ("--only-fuzzy", "fuzzy")):
             out = subprocess.run(
-                ["msgattrib", flag, "--no-wrap", str(po)], capture_output=True, text=True, check=True
+                ["msgattrib", flag, "--no-wrap", str(po)],
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout
-            ids = [line[7:-1] for line in out.splitlines() if line.startswith('msgid "') and line != 'msgid ""']
+            ids = [
+                line[7:-1]
+                for line in out.splitlines()
+                if line.startswith('msgid "') and line != 'msgid ""'
+            ]
             if ids:
-                problems.append(f"{po.relative_to(ROOT)}: {len(ids)} {label}: " + "; ".join(ids[:10]))
+                problems.append(
+                    f"{po.relative_to(ROOT)}: {len(ids)} {label}: " + "; ".join(ids[:10])
+                )
         with tempfile.TemporaryDirectory() as tmp:
             fresh = Path(tmp) / "django.mo"
             subprocess.run(["msgfmt", "--check-format", "-o", str(fresh), str(po)], check=True)
             if committed.get(po) != _catalog(fresh):
-                problems.append(f"{po.with_suffix('.mo').relative_to(ROOT)} is stale: run `make messages`")
+                problems.append(
+                    f"{po.with_suffix('.mo').relative_to(ROOT)} is stale: run `make messages`"
+                )
     for problem in problems:
         print(problem)
     if problems:
-        print("translations incomplete: run `make messages`, translate the new entries, commit .po and .mo")
+        print(
+            "translations incomplete: run `make messages`, translate the new entries, commit .po and .mo"
+        )
         return 1
     print(f"translations complete in {len(po_files)} catalog(s)")
     return 0

@@ -24,7 +24,7 @@ from huzhu.core.errors import HuzhuError, NotFound
 from huzhu.groups.access import access_group
 from huzhu.groups.models import Membership, MembershipStatus
 from huzhu.privacy import data_rights
-from huzhu.privacy.models import Audience, ExportStatus, GroupAlias
+from huzhu.privacy.models import Audience, ExportJob, ExportStatus, GroupAlias
 from huzhu.privacy.services import (
     account_deletion_request,
     address_reveal,
@@ -451,7 +451,7 @@ def _data_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     context = {
         "nav": "me",
-        "jobs": user.export_jobs.defer("archive")[:5],  # type: ignore[attr-defined]
+        "jobs": ExportJob.objects.filter(user=user).defer("archive")[:5],
         "name_form": DisplayNameForm(initial={"display_name": user.display_name}),
         "delete_form": PasswordForm(),
         "grace_days": _grace_days(),

@@ -24,9 +24,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("HUZHU_WEB_WORKERS", "1")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("HUZHU_WEB_WORKERS", "1"))
+        )
         parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
-        parser.add_argument("--no-demo", action="store_true", help="do not load demo data on first start")
+        parser.add_argument(
+            "--no-demo", action="store_true", help="do not load demo data on first start"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -40,17 +44,31 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
         procs: list[subprocess.Popen[bytes]] = []
         if not options["no_worker"]:
-            procs.append(subprocess.Popen([sys.executable, "-m", "huzhu.cli", "db_worker"], env=env))
+            procs.append(
+                subprocess.Popen([sys.executable, "-m", "huzhu.cli", "db_worker"], env=env)
+            )
         uvicorn_cmd = [
-            sys.executable, "-m", "uvicorn", "config.asgi:application",
-            "--host", options["host"], "--port", str(options["port"]),
-            "--workers", str(options["workers"]), "--no-server-header",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+            "--workers",
+            str(options["workers"]),
+            "--no-server-header",
         ]
         if settings.PRODUCTION:
             uvicorn_cmd += ["--proxy-headers"]
         procs.append(subprocess.Popen(uvicorn_cmd, env=env))
         url = f"http://{options['host']}:{options['port']}"
-        self.stdout.write(self.style.SUCCESS(f"互助 Huzhu 正在运行 / is running at {url}  (Ctrl-C 停止 / to stop)"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"互助 Huzhu 正在运行 / is running at {url}  (Ctrl-C 停止 / to stop)"
+            )
+        )
 
         stopping = False
 

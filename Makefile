@@ -45,7 +45,7 @@ types: $(VENV)/.installed-dev
 	$(BIN)/mypy huzhu config
 
 messages: $(VENV)/.installed-dev
-	$(BIN)/huzhu makemessages -l en --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/huzhu makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=scripts --ignore=docs --no-obsolete
 	$(BIN)/huzhu compilemessages --ignore=.venv
 
 openapi: $(VENV)/.installed-dev

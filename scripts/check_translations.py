@@ -16,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "huzhu" / "locale"
 HUZHU = [sys.executable, "-m", "huzhu.cli"]
+# Only product code is translated; tests, benchmarks and scripts are not shown to users.
+IGNORE = [f"--ignore={d}" for d in (".venv", "var", "tests", "bench", "scripts", "docs")]
 
 
 def _catalog(mo: Path) -> dict[str, str]:
@@ -39,8 +41,7 @@ def main() -> int:
             "makemessages",
             "-l",
             "en",
-            "--ignore=.venv",
-            "--ignore=var",
+            *IGNORE,
             "--no-obsolete",
             "-v0",
         ],

@@ -182,6 +182,7 @@ def _register_routers() -> None:
     api.add_router("/search", "huzhu.api.routers.search.router", tags=["search"])
     api.add_router("/privacy", "huzhu.api.routers.privacy.router", tags=["privacy"])
     api.add_router("/wellbeing", "huzhu.api.routers.wellbeing.router", tags=["wellbeing"])
+    api.add_router("/screen", "huzhu.api.routers.screen.router", tags=["screening"])
 
 
 _register_routers()

@@ -121,6 +121,7 @@ GET /api/v1/resources/{resource_id}/qr.png                          UNAAAANN
 GET /api/v1/resources/savings/me                                    UAAAAAAA
 GET /api/v1/resources/groups/{group_id}/savings                     UNAAAANN
 GET /api/v1/search                                                  UAAAAAAA
+POST /api/v1/screen                                                 UAAAAAAA
 GET /api/v1/privacy/settings                                        UAAAAAAA
 PATCH /api/v1/privacy/settings                                      UAAAAAAA
 GET /api/v1/privacy/phone                                           UAAAAAAA

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.db import connection
@@ -125,11 +125,25 @@ def _filters_sql(
         params.append(group_id)
     if since is not None:
         sql.append("d.created_at >= %s")
-        params.append(since)
+        params.append(_utc(since))
     if until is not None:
         sql.append("d.created_at < %s")
-        params.append(until)
+        params.append(_utc(until))
     return "".join(" AND " + s for s in sql), params
+
+
+def _utc(moment: datetime) -> datetime:
+    """A filter bound in UTC: PostgreSQL refuses odd offsets (``-20:12``) that Python accepts."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 pushed past the calendar by its offset
+        return (
+            datetime.min.replace(tzinfo=UTC)
+            if moment.year < 5000
+            else datetime.max.replace(tzinfo=UTC)
+        )
 
 
 def _candidates(

@@ -98,3 +98,12 @@ def test_the_aid_post_form_asks_search_before_you_ask(client_for, group, member)
     html = client_for(member).get(reverse("web:aid_post", args=[group.pk])).content.decode()
     assert 'data-testid="similar-panel"' in html
     assert f"/groups/{group.pk}/similar/" in html
+
+
+def test_api_date_filters_with_odd_offsets_do_not_break_postgresql(client_for, member):
+    """Offsets Python accepts but PostgreSQL refuses (found by the API fuzzer) are read in UTC."""
+    response = client_for(member).get(
+        "/api/v1/search",
+        {"q": "纸巾", "until": "1505-01-01T02:15:01.2-20:12", "since": "0001-01-01T00:00:00+23:00"},
+    )
+    assert response.status_code == 200

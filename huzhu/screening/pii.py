@@ -439,6 +439,19 @@ _WECHAT_ID_RE = re.compile(r"(?:wxid_[a-z0-9]{4,20}|[a-z][a-z0-9_-]{5,19})(?![a-
 _LABEL_DIGITS_RE = re.compile(r"[0-9]+(?:[\s-][0-9]+){0,3}")
 
 
+def _labelled_number(dm: re.Match[str]) -> tuple[int, str] | None:
+    """End and digits of the number after a QQ/WeChat label: all of its digit groups, or — when
+    they run past 11 digits ("QQ 1000000000 00") — the leading whole groups that fit 5–11."""
+    digits = ""
+    end = dm.start()
+    for group in re.finditer(r"[0-9]+", dm.group()):
+        if len(digits) + len(group.group()) > 11:
+            break
+        digits += group.group()
+        end = dm.start() + group.end()
+    return (end, digits) if len(digits) >= 5 else None
+
+
 def _label_candidates(text: str, url_spans: list[tuple[int, int]], *, qq: bool) -> list[_Cand]:
     out: list[_Cand] = []
     if qq and (
@@ -453,11 +466,10 @@ def _label_candidates(text: str, url_spans: list[tuple[int, int]], *, qq: bool) 
             dm = _LABEL_DIGITS_RE.match(text, m.end())
             if dm is None:
                 continue
-            digits = re.sub(r"[^0-9]", "", dm.group())
-            if 5 <= len(digits) <= 11 and digits[0] != "0":
-                out.append(
-                    _Cand("qq", dm.start(), dm.end(), _mask_keep(digits, 2, 2), digits, "pii.qq")
-                )
+            got = _labelled_number(dm)
+            if got is not None and got[1][0] != "0":
+                end, digits = got
+                out.append(_Cand("qq", dm.start(), end, _mask_keep(digits, 2, 2), digits, "pii.qq"))
     if _WECHAT_GATE_RE.search(text) is None:
         return out
     for m in _WECHAT_LABEL_RE.finditer(text):
@@ -476,13 +488,14 @@ def _label_candidates(text: str, url_spans: list[tuple[int, int]], *, qq: bool) 
             continue
         dm = _LABEL_DIGITS_RE.match(text, pos)
         if dm is not None:
-            digits = re.sub(r"[^0-9]", "", dm.group())
-            if 5 <= len(digits) <= 11:
+            got = _labelled_number(dm)
+            if got is not None:
+                end, digits = got
                 out.append(
                     _Cand(
                         "wechat",
                         dm.start(),
-                        dm.end(),
+                        end,
                         _mask_keep(digits, 2, 2),
                         digits,
                         "pii.wechat",

@@ -222,3 +222,10 @@ def test_data_stays_inside_the_package() -> None:
     root = Path(__file__).resolve().parents[2] / "huzhu" / "screening"
     for path in root.glob("*.py"):
         assert "/work/shared" not in path.read_text(encoding="utf-8")
+
+
+def test_labelled_qq_followed_by_more_digits_is_still_masked():
+    # Found by the property test below: the trailing group made the number too long for a QQ.
+    text = "加我QQ：1000000000 00"
+    masked = mask_text(text, scan(normalize(text)))
+    assert "1000000000" not in masked

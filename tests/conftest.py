@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from tests.factories import join, make_group, make_user
+
+# On CI (CI=true) property tests replay the same examples every run, so a landing never depends
+# on a lucky draw; on a laptop they keep exploring new inputs.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -45,6 +45,7 @@ class Event:
     audience: Audience = field(default=EVERYONE)
 
     def payload(self) -> dict[str, Any]:
+        # Abstract: every concrete event type (message.created, aid.updated …) defines its payload.
         raise NotImplementedError
 
     def as_client_dict(self) -> dict[str, Any]:

@@ -208,6 +208,24 @@ def _report_render(
     return render(request, template, context, status=status)
 
 
+def _report_submit(
+    request: HttpRequest, context: dict[str, Any], form: ReportForm, **target: Any
+) -> HttpResponse:
+    """Files the report on a valid POST; service errors land on the form, what was typed stays."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports.report_create(
+                **target, reason=form.cleaned_data["reason"], text=form.cleaned_data["text"]
+            )
+        except HuzhuError as exc:
+            if exc.status == 429 or exc.code == "already_reported":
+                raise
+            form.add_service_error(exc)
+        else:
+            context["done"] = True
+    return _report_render(request, context, status=400 if form.errors else 200)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_content(request: HttpRequest, target_type: str, target_id: int) -> HttpResponse:
@@ -230,21 +248,7 @@ def report_content(request: HttpRequest, target_type: str, target_id: int) -> Ht
         back_url=_back_url(request, adapter.url(target)),
         done=False,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            reports.report_create(
-                actor=user,
-                target=target,
-                reason=form.cleaned_data["reason"],
-                text=form.cleaned_data["text"],
-            )
-        except HuzhuError as exc:
-            if exc.status == 429 or exc.code == "already_reported":
-                raise
-            form.add_service_error(exc)
-        else:
-            context["done"] = True
-    return _report_render(request, context, status=400 if form.errors else 200)
+    return _report_submit(request, context, form, actor=user, target=target)
 
 
 @login_required
@@ -268,22 +272,7 @@ def report_member(request: HttpRequest, group_id: int, user_id: int) -> HttpResp
         back_url=_back_url(request),
         done=False,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            reports.report_create(
-                actor=user,
-                member=member,
-                group=group,
-                reason=form.cleaned_data["reason"],
-                text=form.cleaned_data["text"],
-            )
-        except HuzhuError as exc:
-            if exc.status == 429 or exc.code == "already_reported":
-                raise
-            form.add_service_error(exc)
-        else:
-            context["done"] = True
-    return _report_render(request, context, status=400 if form.errors else 200)
+    return _report_submit(request, context, form, actor=user, member=member, group=group)
 
 
 # --- review queue ------------------------------------------------------------------------------

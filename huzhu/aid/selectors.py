@@ -8,7 +8,7 @@ reconcile with the entries.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
@@ -155,9 +155,12 @@ class Balance:
     received: int
 
 
-def ledger_balances(*, group: Group) -> list[Balance]:
-    """Every member's balance in the group, highest first, derived from the ledger."""
-    rows = (
+def ledger_balances(*, group: Group, viewer: User | None = None) -> list[Balance]:
+    """Every member's balance in the group, highest first, derived from the ledger.
+
+    With a ``viewer``, only the members whose ledger privacy setting lets them see it (and their
+    own) are listed."""
+    rows: list[dict[str, Any]] = list(
         LedgerEntry.objects.filter(group=group)
         .values("member_id", "member__display_name", "member__username")
         .annotate(
@@ -167,6 +170,16 @@ def ledger_balances(*, group: Group) -> list[Balance]:
         )
         .order_by("-balance", "member_id")
     )
+    if viewer is not None:
+        from huzhu.privacy.visibility import visible_owner_ids
+
+        shown = visible_owner_ids(
+            viewer=viewer,
+            group_id=group.pk,
+            owner_ids=[r["member_id"] for r in rows],
+            aspect="ledger",
+        )
+        rows = [r for r in rows if r["member_id"] in shown]
     return [
         Balance(
             user_id=r["member_id"],
@@ -287,7 +300,8 @@ def open_disputes(*, user: User, group: Group) -> QuerySet[HelpDispute]:
 def member_profile(*, viewer: User, user_id: int) -> tuple[User, list[GroupGivenReceived]]:
     """Another member's given / received per group, for the groups ``viewer`` shares with them.
 
-    Someone who shares no group with the viewer is "not found", like a user who does not exist.
+    Someone who shares no group with the viewer is "not found", like a user who does not exist;
+    groups whose lines the member's privacy settings hide from the viewer are left out.
     """
     from huzhu.accounts.models import User as UserModel
 
@@ -297,4 +311,13 @@ def member_profile(*, viewer: User, user_id: int) -> tuple[User, list[GroupGiven
     rows = profile_given_received(user=user, viewer=viewer)
     if not rows:
         raise NotFound(_("没有找到这位群友。"))
-    return user, rows
+    # A line names a group and shows figures: it needs both the groups and the ledger setting.
+    from huzhu.privacy.visibility import groups_showing
+
+    shown = groups_showing(
+        viewer=viewer,
+        owner=user,
+        group_ids=[r.group_id for r in rows],
+        aspects=("groups", "ledger"),
+    )
+    return user, [r for r in rows if r.group_id in shown]

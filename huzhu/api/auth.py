@@ -1,7 +1,8 @@
 """API authentication: the browser's session (with CSRF) or a personal API token (Bearer).
 
 Read-only tokens may only use safe methods. A token request never touches the session, so its
-response sets no session or CSRF cookie.
+response sets no session or CSRF cookie. A token of someone who has not accepted the current
+privacy policy and community rules gets 403 ``consent_required`` (see ``huzhu.privacy.consent``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ninja.utils import check_csrf
 from huzhu.accounts.models import ApiToken, User
 from huzhu.accounts.services import api_token_authenticate
 from huzhu.core.errors import Forbidden, NotAuthenticated
+from huzhu.privacy.consent import api_consent_require
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Anything else cannot be one of our tokens; refusing it early also keeps bytes such as NUL,
@@ -39,6 +41,7 @@ class TokenAuth(HttpBearer):
             return None
         if request.method not in SAFE_METHODS and not api_token.can_write:
             raise Forbidden(_("这个令牌只有只读权限。"), code="token_read_only")
+        api_consent_require(request=request, user=api_token.user)
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user

@@ -67,7 +67,9 @@ def _error(
 
 @api.exception_handler(HuzhuError)
 def _huzhu_error(request: HttpRequest, exc: HuzhuError) -> HttpResponse:
-    response = _error(request, status=exc.status, code=exc.code, message=str(exc.message))
+    # ``body`` extra: more machine-readable fields for this error (e.g. where to go next).
+    body = exc.extra.get("body") or {}
+    response = _error(request, status=exc.status, code=exc.code, message=str(exc.message), **body)
     retry_after = exc.extra.get("retry_after")
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)

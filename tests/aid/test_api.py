@@ -43,6 +43,9 @@ def test_bot_posts_a_groupbuy_from_a_share_text_and_members_help(
     assert detail["status"] == "completed"
     assert [h["helper"]["name"] for h in detail["helps"]] == ["小博", "小卡"]
 
+    # Members see each other's balance only when they say so (the default is admins only).
+    b.patch("/privacy/settings", {"ledger_visibility": "group_members"})
+    c.patch("/privacy/settings", {"ledger_visibility": "group_members"})
     balances = {x["name"]: x["balance"] for x in a.get(f"/aid/groups/{group.pk}/balances").json()}
     assert balances == {"阿丽": -2, "小博": 1, "小卡": 1}
     mine = a.get(f"/aid/groups/{group.pk}/ledger/me").json()
@@ -172,6 +175,12 @@ def test_english_messages(api_as, alice, bob, group):
 def test_member_profile_over_api(api_as, alice, bob, outsider, group):
     rid = api_as(alice).post(f"/aid/groups/{group.pk}/requests", {"text": pdd_share()}).json()["id"]
     api_as(bob).post(f"/aid/requests/{rid}/helps")
+    hidden = api_as(alice).get(f"/aid/users/{bob.pk}/profile").json()
+    assert hidden["user"]["name"] == "小博" and hidden["groups"] == []  # private by default
+    api_as(bob).patch(
+        "/privacy/settings",
+        {"groups_visibility": "group_members", "ledger_visibility": "group_members"},
+    )
     body = api_as(alice).get(f"/aid/users/{bob.pk}/profile").json()
     assert body["user"]["name"] == "小博"
     assert [(g["group_name"], g["given"], g["received"]) for g in body["groups"]] == [

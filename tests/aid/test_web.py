@@ -207,11 +207,15 @@ def test_aid_pages_are_english_after_the_switch(owner, group):
 
 
 def test_member_profile_shows_shared_groups_only(owner, alice, bob, group, outsider):
+    from huzhu.privacy.services import privacy_settings_update
     from tests.factories import make_group
 
     req = aid_request_post(actor=alice, group=group, kind="groupbuy", text=pdd_share(), size=3)
     help_give(actor=bob, request_id=req.pk)
     other = make_group(bob, name="考研学习互助群")  # Alice is not in it
+    privacy_settings_update(
+        user=bob, groups_visibility="group_members", ledger_visibility="group_members"
+    )
     page = client_for(alice).get(f"/people/{bob.pk}/aid/").content.decode()
     assert "小博" in page and "宝妈拼团互助群" in page and "帮助 1 · 受助 0" in page
     assert other.name not in page

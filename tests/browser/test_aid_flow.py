@@ -90,17 +90,18 @@ def test_groupbuy_from_share_text_to_balances_and_help_before_you_ask(
     alice.reload()
     assert alice.locator("[data-testid=bell] .badge").inner_text() == "3"  # 2 helps + completed
 
-    # --- balances: A −2, B +1, C +1 --------------------------------------------------------------
+    # --- balances: A −2, B +1, C +1 (members' ledgers are shown to admins by default) ----------
     alice.goto(f"{base}/groups/{group.pk}/aid/ledger/")
+    assert alice.locator("[data-testid=my-balance]").inner_text() == "-2"
+    boss = open_as(new_page, base, owner)
+    boss.goto(f"{base}/groups/{group.pk}/aid/ledger/")
     balances = {
         row.get_attribute("data-member"): row.locator(".aid-balance-cell").inner_text()
-        for row in alice.locator(".aid-balances tbody tr").all()
+        for row in boss.locator(".aid-balances tbody tr").all()
     }
     assert balances == {"阿丽": "-2", "小博": "+1", "小卡": "+1"}
-    assert alice.locator("[data-testid=my-balance]").inner_text() == "-2"
 
     # --- the owner turns on 先帮后发 with N = 1 ----------------------------------------------------
-    boss = open_as(new_page, base, owner)
     boss.goto(f"{base}/groups/{group.pk}/aid/rules/")
     boss.fill("input[name=help_before_post]", "1")
     boss.get_by_role("button", name="保存规则").click()

@@ -91,8 +91,18 @@ def test_consent_over_api(settings, api, member):
     assert client.get("/privacy/consent").json()["missing"] == []
     settings.PRIVACY_POLICY_VERSION = "2027-01-01"
     assert client.get("/privacy/consent").json()["missing"] == ["privacy_policy"]
-    assert client.post("/privacy/consent", {"accept": []}).status_code == 400
-    assert client.post("/privacy/consent", {"accept": ["privacy_policy"]}).json()["missing"] == []
+    # A token cannot accept for the person (see test_api_consent.py); a signed-in browser can.
+    assert client.post("/privacy/consent", {"accept": []}).status_code == 403
+    web = Client()
+    web.force_login(member)
+    web.get("/account/consent/")  # sets the CSRF cookie
+    headers = {"X-CSRFToken": web.cookies["csrftoken"].value}
+    post = lambda body: web.post(  # noqa: E731
+        "/api/v1/privacy/consent", body, content_type="application/json", headers=headers
+    )
+    assert post({"accept": []}).status_code == 400
+    assert post({"accept": ["privacy_policy"]}).json()["missing"] == []
+    assert client.get("/me").status_code == 200
 
 
 @pytest.fixture

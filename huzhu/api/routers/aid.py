@@ -535,6 +535,7 @@ def queue_endpoint(request: HttpRequest, group_id: GroupId) -> list[AidRequestOu
     "/groups/{group_id}/balances",
     response={200: list[BalanceOut], **errors(404, 422)},
     summary="互助值 / Every member's balance in the group",
+    description="Lists the members whose ledger privacy setting lets the caller see it, and the caller.",
 )
 def balances_endpoint(request: HttpRequest, group_id: GroupId) -> list[BalanceOut]:
     user = request_user(request)
@@ -547,7 +548,7 @@ def balances_endpoint(request: HttpRequest, group_id: GroupId) -> list[BalanceOu
             given=b.given,
             received=b.received,
         )
-        for b in selectors.ledger_balances(group=group)
+        for b in selectors.ledger_balances(group=group, viewer=user)
     ]
 
 
@@ -599,6 +600,8 @@ class MemberProfileOut(Schema):
     "/users/{user_id}/profile",
     response={200: MemberProfileOut, **errors(404, 422)},
     summary="群友的帮助与受助 / A member's given and received, in the groups you share",
+    description="Only groups from which the member's privacy settings show both their groups and "
+    "their ledger to the caller are listed (an empty list: hidden).",
 )
 def member_profile_endpoint(request: HttpRequest, user_id: UserId) -> MemberProfileOut:
     user, rows = selectors.member_profile(viewer=request_user(request), user_id=user_id)

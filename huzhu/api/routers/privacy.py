@@ -319,7 +319,8 @@ def consent_get(request: HttpRequest) -> ConsentOut:
     "/consent",
     response={200: ConsentOut, **errors(400, 403, 422)},
     summary="同意更新后的文件 / Accept the current versions",
-    description="`accept` must list every missing document.",
+    description="`accept` must list every missing document. Only a signed-in browser session "
+    "may accept; an API token gets 403 `consent_required` (the person accepts on the web).",
 )
 def consent_post(request: HttpRequest, payload: ConsentIn) -> ConsentOut:
     services.consent_accept(user=request_user(request), kinds=list(payload.accept))

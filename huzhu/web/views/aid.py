@@ -403,7 +403,7 @@ def aid_ledger(request: HttpRequest, group_id: int) -> HttpResponse:
         _ctx(
             group,
             membership,
-            balances=selectors.ledger_balances(group=group),
+            balances=selectors.ledger_balances(group=group, viewer=user),
             my_balance=selectors.ledger_balance(user=user, group=group),
             helped_me=selectors.who_helped_me(user=user, group=group),
             i_owe=selectors.whom_i_owe(user=user, group=group),

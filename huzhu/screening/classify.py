@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+from collections.abc import Sequence
 from operator import itemgetter
 from pathlib import Path
 
@@ -43,6 +44,7 @@ __all__ = [
     "Model",
     "findings",
     "findings_and_terms",
+    "findings_many",
     "load_model",
     "scores",
 ]
@@ -249,6 +251,148 @@ def findings_and_terms(norm: Normalized) -> tuple[list[Finding], bool]:
     matches = joint.automaton.find_matches_as_indexes(text, overlapping=True)
     total = sum(map(joint.packed.__getitem__, map(_first, matches)))
     return _findings_from_sum(norm, model, total, len(matches)), total >= _TERM
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch scoring with numpy (``findings_many``, used by ``engine.screen_many``).
+#
+# The same model, the same integer sums: every n-gram of the model has length 1–3, so instead of
+# one automaton match object per occurrence, each position of the text looks up "the unigram, the
+# bigram and the trigram starting here" in dense tables. Characters are first mapped to a small
+# alphabet id (0: the character occurs in no n-gram, so no n-gram through it can match); the
+# bigram table is indexed by ``a * K + b``; a trigram by the id of its two-character prefix times
+# ``K`` plus its last character. Each table holds the n-gram's three weights packed into one
+# signed 64-bit integer (21 bits per class, two's complement), so a position costs three table
+# reads and two additions, and a message one ``np.add.reduceat`` segment. Sums of a chunk of at
+# most ``_SEGMENT`` positions cannot overflow a field; longer texts are summed chunk by chunk.
+# Messages are joined with U+0000 (in no n-gram), so no n-gram crosses from one to the next.
+
+
+class _Dense:
+    __slots__ = ("alpha", "big", "k", "pre", "segment", "tri", "uni")
+
+    def __init__(self, model: Model) -> None:
+        import numpy as np
+
+        features = [
+            (g, _unpacked(model, p)) for g, p in zip(model.grams, model.packed, strict=True)
+        ]
+        chars = sorted({c for g, _w in features for c in g})
+        if "\x00" in chars:
+            raise ValueError("the classifier's n-grams must not contain U+0000")
+        k = len(chars) + 1
+        alpha = np.zeros(0x110000, dtype=np.int32)
+        for i, c in enumerate(chars, 1):
+            alpha[ord(c)] = i
+        prefixes = sorted({g[:2] for g, _w in features if len(g) == 3})
+        prefix_id = {p: i for i, p in enumerate(prefixes, 1)}
+        uni = np.zeros(k, dtype=np.int64)
+        big = np.zeros(k * k, dtype=np.int64)
+        pre = np.zeros(k * k, dtype=np.int32)
+        tri = np.zeros((len(prefixes) + 1) * k, dtype=np.int64)
+        for p, i in prefix_id.items():
+            pre[int(alpha[ord(p[0])]) * k + int(alpha[ord(p[1])])] = i
+        for g, w in features:
+            packed = w[0] + (w[1] << _FIELD_BITS) + (w[2] << (2 * _FIELD_BITS))
+            ids = [int(alpha[ord(c)]) for c in g]
+            if len(g) == 1:
+                uni[ids[0]] = packed
+            elif len(g) == 2:
+                big[ids[0] * k + ids[1]] = packed
+            elif len(g) == 3:
+                tri[prefix_id[g[:2]] * k + ids[2]] = packed
+            else:
+                raise ValueError("batch scoring handles n-grams of length 1 to 3")
+        self.alpha, self.k, self.uni, self.big, self.pre, self.tri = alpha, k, uni, big, pre, tri
+        # |field sum| < 2^20 for any chunk: 3 n-grams per position, each |w| <= offset.
+        self.segment = max(16, ((1 << (_FIELD_BITS - 1)) - 1) // (3 * model.offset))
+
+    def sums(self, texts: list[str]):  # -> np.ndarray, shape (len(texts), 3), int64
+        """Per-class integer weight sums of each (normalized) text: exactly what the automaton
+        path sums."""
+        import numpy as np
+
+        n = len(texts)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+        starts = np.zeros(n, dtype=np.int64)
+        np.cumsum(lengths[:-1] + 1, out=starts[1:])
+        joined = "\x00".join(texts) + "\x00\x00\x00"
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        ids = self.alpha.take(codes)
+        k = np.int32(self.k)
+        pairs = ids[:-1] * k + ids[1:]
+        total = self.uni.take(ids[:-2])
+        total += self.big.take(pairs[:-1])
+        total += self.tri.take(self.pre.take(pairs[:-1]) * k + ids[2:])
+        segment = self.segment
+        if int(lengths.max(initial=0)) < segment:
+            packed = np.add.reduceat(total, starts)
+            return _unpack_fields(packed)
+        # Long texts: cut every message (and the separator after it) into chunks of at most
+        # ``segment`` positions, sum each chunk, then the chunks of each message.
+        counts = (lengths + segment) // segment
+        first = np.zeros(n, dtype=np.int64)
+        np.cumsum(counts[:-1], out=first[1:])
+        owner = np.repeat(np.arange(n), counts)
+        cuts = starts[owner] + (np.arange(int(counts.sum())) - first[owner]) * segment
+        fields = _unpack_fields(np.add.reduceat(total, cuts))
+        return np.add.reduceat(fields, first, axis=0)
+
+
+def _unpacked(model: Model, packed: int) -> tuple[int, int, int]:
+    return _decode(packed, 1, model.offset)
+
+
+def _unpack_fields(packed):  # np.ndarray int64 (n,) -> (n, 3)
+    import numpy as np
+
+    half = 1 << (_FIELD_BITS - 1)
+    f0 = ((packed + half) & _FIELD_MASK) - half
+    rest = (packed - f0) >> _FIELD_BITS
+    f1 = ((rest + half) & _FIELD_MASK) - half
+    f2 = (rest - f1) >> _FIELD_BITS
+    return np.stack((f0, f1, f2), axis=1)
+
+
+_dense: _Dense | None = None
+
+
+def _dense_tables() -> _Dense:
+    global _dense
+    if _dense is None:
+        model = _default_model()
+        with _lock:
+            if _dense is None:
+                _dense = _Dense(model)
+    return _dense
+
+
+def findings_many(norms: list[Normalized], texts: list[str]) -> list[Sequence[Finding]]:
+    """``findings`` of the shipped model for many texts at once: ``texts[i]`` is the (normalized)
+    text the classifier reads for ``norms[i]`` (findings span ``norms[i].original``). Same
+    findings, same scores as ``findings(Normalized(norms[i].original, texts[i]))``."""
+    if not texts:
+        return []
+    import numpy as np
+
+    model = _model or _default_model()
+    sums = (_dense or _dense_tables()).sums(texts)
+    b0, b1, b2 = model.bias
+    scale = model.scale
+    # The float gate only picks candidates (with a margin); the exact log-odds are computed below
+    # in Python from the exact integer sums, the way ``_findings_from_sum`` computes them.
+    logits = sums / scale + np.array((b0, b1, b2))
+    candidates = np.flatnonzero((logits >= _REPORT_LOGIT - 1e-6).any(axis=1)).tolist()
+    out: list[Sequence[Finding]] = [()] * len(texts)  # no finding: the shared empty tuple
+    if not candidates:
+        return out
+    rows = sums[candidates].tolist()
+    for i, (s0, s1, s2) in zip(candidates, rows, strict=True):
+        if texts[i]:
+            out[i] = _findings_from_logits(
+                norms[i], model, (b0 + s0 / scale, b1 + s1 / scale, b2 + s2 / scale)
+            )
+    return out
 
 
 def findings(norm: Normalized) -> list[Finding]:

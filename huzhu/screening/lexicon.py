@@ -16,9 +16,11 @@ form (traditional, full-width, upper case) matches the normalized text it is mea
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import ahocorasick_rs
@@ -26,7 +28,7 @@ import ahocorasick_rs
 from .normalize import Normalized, normalize
 from .types import Finding, Severity
 
-__all__ = ["CATEGORIES", "LexiconEntry", "listed_terms", "scan", "terms"]
+__all__ = ["CATEGORIES", "LexiconEntry", "listed_terms", "may_match_many", "scan", "terms"]
 
 LEXICON_DIR = Path(__file__).resolve().parent / "data" / "lexicon"
 CATEGORIES: tuple[str, ...] = ("scam", "ads", "gambling", "porn", "drugs", "weapons", "abuse")
@@ -206,6 +208,23 @@ def scan(norm: Normalized, *, extra_words: Mapping[str, str] | None = None) -> l
             )
         )
     return findings
+
+
+def may_match_many(texts: list[str]) -> list[bool]:
+    """For each normalized text, whether the shipped lists' automaton finds anything in it (False:
+    ``scan`` without group words returns [] for it). One automaton scan over the texts joined by
+    U+0000, which no term or allow-list word contains, so no match crosses from one to the next."""
+    if not texts:
+        return []
+    lex = _default or _lexicon()
+    matches = lex.automaton.matches("\x00".join(texts))
+    out = [False] * len(texts)
+    if not matches:
+        return out
+    ends = list(accumulate(len(t) + 1 for t in texts))
+    for _index, start, _end in matches:
+        out[bisect_right(ends, start)] = True
+    return out
 
 
 def _prune(

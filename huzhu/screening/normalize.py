@@ -38,6 +38,7 @@ __all__ = [
     "Normalized",
     "digits_view",
     "normalize",
+    "normalize_hinted",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -399,20 +400,70 @@ def normalize(text: str) -> Normalized:
         return Normalized(text, _letters_in_numbers(text.lower()))
 
     first = _ANYTHING_RE.search(text)
-    irregular = False
-    removed: list[tuple[int, int]] | None = None
     if first is None:
         # Steps 1 and 2 change nothing; only a numeral run can.
         if _CN_DIGIT_RE.search(text) is None or _NUMERAL_RUN_RE.search(text) is None:
             return Normalized(text, _letters_in_numbers(text))
+        return _steps(text, None, None, True)
+    # Nothing before ``first`` changes in step 1, so the search for a change starts there.
+    return _steps(text, _CHANGE_RE.search(text, first.start()) is not None, None, True)
+
+
+# Bits of ``hints`` for ``normalize_hinted`` (computed for many texts at once by
+# ``hints.char_flags``): whether the text holds a character of ``_ANYTHING_RE``, of ``_CHANGE_RE``,
+# of ``_IRREGULAR_RE``, or a character that is or translates to a Chinese numeral.
+HINT_ANY = 1
+HINT_CHANGE = 2
+HINT_IRREGULAR = 4
+HINT_CN_DIGIT = 8
+
+
+def hint_classes() -> dict[int, set[int]]:
+    """The code points behind each hint bit (astral code points are in the first three)."""
+    cn = {ord(c) for c in CN_DIGITS}
+    cn |= {cp for cp, rep in _TABLE.items() if any(c in CN_DIGITS for c in rep)}
+    return {
+        HINT_ANY: set(_TABLE) | {ord(c) for c in SEPARATOR_CHARS},
+        HINT_CHANGE: set(_TABLE),
+        HINT_IRREGULAR: set(_IRREGULAR),
+        HINT_CN_DIGIT: cn,
+    }
+
+
+def normalize_hinted(text: str, hints: int) -> Normalized:
+    """``normalize(text)``, given the ``HINT_*`` bits of ``text``: the regular-expression searches
+    whose answer the bits already give are skipped. Same result as ``normalize``."""
+    if not hints & HINT_ANY:
+        if not hints & HINT_CN_DIGIT:
+            return Normalized(text, _letters_in_numbers(text))
+        return normalize(text)
+    if text.isascii():
+        return normalize(text)
+    return _steps(
+        text,
+        bool(hints & HINT_CHANGE),
+        bool(hints & HINT_IRREGULAR),
+        bool(hints & HINT_CN_DIGIT),
+    )
+
+
+def _steps(text: str, change: bool | None, irregular: bool | None, numerals: bool) -> Normalized:
+    """Steps 1–4 for a text that may change. ``change``: whether step 1 changes a character
+    (None: steps 1 and 2 change nothing); ``irregular``: whether a replacement is not exactly one
+    character (None: search); ``numerals``: whether a Chinese numeral may occur after step 2."""
+    is_irregular = False
+    removed: list[tuple[int, int]] | None = None
+    if change is None:
         stage1 = stage2 = text
     else:
-        # Nothing before ``first`` changes in step 1, so the search for a change starts there.
-        if _CHANGE_RE.search(text, first.start()) is None:
+        if not change:
             stage1 = text
         else:
             stage1 = _CHANGE_RUN_RE.sub(_translate_run, text)
-            irregular = _IRREGULAR_RE.search(text) is not None
+            if irregular is None:
+                is_irregular = _IRREGULAR_RE.search(text) is not None
+            else:
+                is_irregular = irregular
         # One pass finds the dodge separators; the usual single run is cut out by slicing.
         removed = _dodge_separators(stage1)
         if not removed:
@@ -425,7 +476,11 @@ def normalize(text: str) -> Normalized:
 
     final = stage2
     numeral_spans: tuple[tuple[int, int], ...] = ()
-    if _CN_DIGIT_RE.search(stage2) is not None and _NUMERAL_RUN_RE.search(stage2) is not None:
+    if (
+        numerals
+        and _CN_DIGIT_RE.search(stage2) is not None
+        and _NUMERAL_RUN_RE.search(stage2) is not None
+    ):
         spans: list[tuple[int, int]] = []
         for m in _NUMERAL_RUN_RE.finditer(stage2):
             spans.extend(c.span() for c in _CN_DIGIT_RUN_RE.finditer(stage2, m.start(), m.end()))
@@ -434,7 +489,7 @@ def normalize(text: str) -> Normalized:
             numeral_spans = tuple(spans)
 
     final = _letters_in_numbers(final)
-    norm = Normalized(text, final, stage1=stage1, irregular=irregular, removed=removed)
+    norm = Normalized(text, final, stage1=stage1, irregular=is_irregular, removed=removed)
     norm.numeral_spans = numeral_spans
     return norm
 

@@ -650,6 +650,9 @@ _GATE_RE = re.compile(
         [*"0123456789@#号栋幢", "艾特", "圈a", "\\(at\\)", "\\[at\\]", *_WECHAT_GATE_ALTERNATIVES]
     )
 )
+# Every character a match of ``_GATE_RE`` can start with: a text without any of them has no
+# personal data (``screen_many`` checks this for a whole batch at once).
+GATE_FIRST_CHARS = "0123456789@#号栋幢艾圈([信vw微加私找➕系+薇威"
 
 
 def _resolve(cands: list[_Cand]) -> list[_Cand]:

@@ -30,6 +30,9 @@ class AuditEventType(models.TextChoices):
     HELP_DISPUTED = "help.disputed", _("帮助被标记为未收到")
     HELP_DISPUTE_RESOLVED = "help.dispute_resolved", _("处理帮助争议")
     RESOURCE_REMOVED = "resource.removed", _("管理员删除群友分享的资源")
+    CHAT_MESSAGE_RELEASED = "chat.message_released", _("放行审核中的聊天消息")
+    CHAT_MESSAGE_REJECTED = "chat.message_rejected", _("驳回审核中的聊天消息")
+    CHAT_MESSAGE_REMOVED = "chat.message_removed", _("管理员删除群友的聊天消息")
     # moderation
     REPORT_CREATED = "report.created", _("举报")
     CONTENT_HIDDEN = "moderation.content_hidden", _("举报达到阈值，内容暂时隐藏")

@@ -32,6 +32,11 @@ class MessageStatus(models.TextChoices):
     REJECTED = "rejected", _("未通过审核")
 
 
+class SharedType(models.TextChoices):
+    AID = "aid", _("互助请求")
+    RESOURCE = "resource", _("资源")
+
+
 class Message(models.Model):
     group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, related_name="messages")
     seq = models.BigIntegerField()
@@ -53,6 +58,11 @@ class Message(models.Model):
     screening_action = models.CharField(max_length=16, default="allow")
     screening = models.JSONField(default=dict, blank=True)  # findings and reason, for moderators
     mentions = models.JSONField(default=list, blank=True)  # user ids
+    # An aid request or a resource shared into chat: shown as a card that stays current.
+    shared_type = models.CharField(
+        max_length=16, choices=SharedType.choices, blank=True, default=""
+    )
+    shared_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

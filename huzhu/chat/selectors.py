@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
+from huzhu.chat.cards import messages_attach_cards
 from huzhu.chat.models import ChatCounter, Message, MessageStatus
 
 if TYPE_CHECKING:
@@ -53,7 +54,20 @@ def message_as_dict(message: Message) -> dict[str, Any]:
         "created_at": message.created_at.isoformat(),
         "edited": message.edited_at is not None,
         "deleted": deleted,
+        "card": None if deleted else _card(message),
     }
+
+
+def _card(message: Message) -> dict[str, Any] | None:
+    if not message.shared_type or not message.shared_id:
+        return None
+    card = getattr(message, "card", None)
+    if card is None:  # not batch-loaded (a single message): load it now
+        from huzhu.chat.cards import messages_attach_cards
+
+        messages_attach_cards([message])
+        card = getattr(message, "card", None)
+    return card
 
 
 def _visible(*, viewer: User, is_moderator: bool) -> Q:
@@ -101,6 +115,7 @@ def messages_after(
     )
     more = len(rows) > limit
     rows = rows[:limit]
+    messages_attach_cards(rows)
     cursor = rows[-1].cursor if more else max([last, after_seq, *(m.cursor for m in rows)])
     return ResyncPage(messages=[message_as_dict(m) for m in rows], cursor=cursor, more=more)
 
@@ -120,4 +135,5 @@ def messages_before(
         qs = qs.filter(seq__lt=before_seq)
     rows = list(qs.order_by("-seq")[:limit])
     rows.reverse()
+    messages_attach_cards(rows)
     return [message_as_dict(m) for m in rows]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from huzhu.chat import limits
+from huzhu.chat.cards import share_target_check
 from huzhu.chat.models import ChatCounter, Message, MessageRevision, MessageStatus
 from huzhu.chat.selectors import message_as_dict
 from huzhu.core.errors import Conflict, Forbidden, HuzhuError, InvalidInput, NotFound, RateLimited
@@ -30,12 +31,12 @@ from huzhu.moderation.hooks import review_item_enqueue
 from huzhu.moderation.standing import FIRST_DAY, standing_for, standing_require
 from huzhu.realtime.events import Audience, MessageCreated, MessageDeleted, MessageEdited
 from huzhu.realtime.publish import event_publish_on_commit
+from huzhu.screening.types import Verdict
 from huzhu.wellbeing.group import group_quiet_hours_check
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
     from huzhu.groups.models import Group
-    from huzhu.screening.types import Verdict
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,10 @@ class SendResult:
             "created": self.created,
             "notice": self.notice,
         }
+
+
+# A share without a comment has no text to screen.
+_NOTHING_TO_SCREEN = Verdict(action="allow", text="", findings=[])
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -217,6 +222,44 @@ def _notify_mentions(*, message: Message, users: list[User], group: Group) -> No
     )
 
 
+def mentions_notify_on_release(message: Message) -> None:
+    """A held message was released: its mentioned members get the notification they would have
+    had on an immediate publish (once: a later re-show after a report does not notify again)."""
+    if (
+        message.screening_action != "hold"  # published at once: notified when sent
+        or not message.mentions
+        or (message.screening or {}).get("mentions_notified")
+    ):
+        return
+    from huzhu.accounts.models import User
+
+    group = message.group
+    users = list(
+        User.objects.filter(
+            pk__in=message.mentions,
+            memberships__group_id=message.group_id,
+            memberships__status=MembershipStatus.ACTIVE,
+        ).exclude(pk=message.sender_id)
+    )
+    _notify_mentions(message=message, users=users, group=group)
+    message.screening = dict(message.screening or {}, mentions_notified=True)
+    Message.objects.filter(pk=message.pk).update(screening=message.screening)
+
+
+def _audit_moderation(*, event_type: str, actor: User, message: Message, **extra: Any) -> None:
+    from huzhu.audit.models import AuditEventType
+    from huzhu.audit.services import audit_record
+
+    audit_record(
+        event_type=AuditEventType(event_type),
+        actor=actor,
+        group=message.group,
+        target_user=message.sender,
+        target=message,
+        extra={"seq": message.seq, **extra},
+    )
+
+
 def _wait_phrase(seconds: int) -> str:
     return _("请 %(n)d 秒后再发。") % {"n": seconds}
 
@@ -270,9 +313,16 @@ def message_send(
     text: str,
     client_key: str = "",
     reply_to_id: int | None = None,
+    share_type: str = "",
+    share_id: int | None = None,
 ) -> SendResult:
-    """Send ``text`` to ``group``'s chat as ``actor``; safe to repeat with the same ``client_key``."""
-    text = _text_clean(text)
+    """Send ``text`` to ``group``'s chat as ``actor``; safe to repeat with the same ``client_key``.
+
+    ``share_type`` (``aid`` or ``resource``) and ``share_id`` share a published request or resource
+    of the same group as a live card; the text is then an optional comment.
+    """
+    sharing = bool(share_type or share_id)
+    text = (text or "").strip() if sharing and not (text or "").strip() else _text_clean(text)
     client_key = (client_key or "").strip()
     if len(client_key) > MAX_CLIENT_KEY_CHARS:
         raise InvalidInput(_("client_key 太长。"), code="invalid_client_key")
@@ -318,7 +368,9 @@ def message_send(
         raise RateLimited(_("发得太快了。") + _wait_phrase(wait), retry_after=wait)
     _first_day_cap_check(membership=membership, actor=actor, group=group)
 
-    verdict = _screen(text=text, author=actor, group=group)
+    if sharing:
+        share_target_check(actor=actor, group=group, kind=share_type, pk=int(share_id or 0))
+    verdict = _screen(text=text, author=actor, group=group) if text else _NOTHING_TO_SCREEN
     if verdict.action == "block":
         raise MessageBlocked(
             _("这条消息没有发出：%(reason)s")
@@ -363,6 +415,8 @@ def message_send(
                     "reason_en": verdict.reason_en,
                 },
                 mentions=[u.pk for u in mentioned],
+                shared_type=share_type if sharing else "",
+                shared_id=int(share_id or 0) if sharing else None,
             )
             message.sender = actor
             message.reply_to = reply_to
@@ -485,6 +539,13 @@ def message_delete(*, actor: User, message_id: int) -> Message:
         from huzhu.search.services import search_index_remove
 
         search_index_remove("chat_message", message)  # at once, inside this transaction
+        if message.sender_id != actor.pk:
+            _audit_moderation(
+                event_type="chat.message_removed",
+                actor=actor,
+                message=message,
+                status=message.status,
+            )
         event_publish_on_commit(
             MessageDeleted(
                 group_id=message.group_id,
@@ -538,6 +599,14 @@ def message_review(*, actor: User, message_id: int, approve: bool) -> Message:
         message.cursor = _next_seq(group_id=message.group_id)
         message.status = MessageStatus.PUBLISHED if approve else MessageStatus.REJECTED
         message.save(update_fields=["cursor", "status"])
+        _audit_moderation(
+            event_type="chat.message_released" if approve else "chat.message_rejected",
+            actor=actor,
+            message=message,
+        )
+        if approve:
+            mentions_notify_on_release(message)
+            _search_index_new(message)
         event_publish_on_commit(
             MessageEdited(
                 group_id=message.group_id,

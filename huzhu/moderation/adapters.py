@@ -189,6 +189,10 @@ class MessageAdapter:
             message.cursor = _next_seq(group_id=message.group_id)
             message.save(update_fields=["status", "cursor"])
             _search_sync("chat_message", message, visible=new == "published")
+            if new == "published":
+                from huzhu.chat.services import mentions_notify_on_release
+
+                mentions_notify_on_release(message)  # held by screening, now released
             full = message_as_dict(message)
             if new == "held":
                 # Members learn that it disappeared, without its text; the sender and the

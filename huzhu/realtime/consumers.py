@@ -219,6 +219,8 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             text=str(content.get("text") or ""),
             client_key=str(content.get("client_key") or ""),
             reply_to_id=self._int(content, "reply_to"),
+            share_type=str(content.get("share_type") or ""),
+            share_id=self._int(content, "share_id"),
         )
         return result.as_dict()
 

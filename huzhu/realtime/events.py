@@ -94,6 +94,19 @@ class AidUpdated(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ResourceUpdated(Event):
+    """A resource changed (confirmed, expired, edited, deleted): chat cards showing it update.
+
+    ``resource`` is the card's shape (``huzhu.chat.cards.resource_card``)."""
+
+    type: ClassVar[str] = "resource.updated"
+    resource: dict[str, Any]
+
+    def payload(self) -> dict[str, Any]:
+        return {"resource": self.resource}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MemberJoined(Event):
     """A user became an active member: their open sockets start receiving the group at once."""
 

@@ -214,6 +214,17 @@ def _index_after_commit(resource: Resource) -> None:
         search_index_remove(kind="resource", object_id=resource.pk)
 
 
+def _announce(resource: Resource) -> None:
+    """After commit, tell the group's open chats that the resource changed (its card updates)."""
+    from huzhu.chat.cards import resource_card
+    from huzhu.realtime.events import ResourceUpdated
+    from huzhu.realtime.publish import event_publish_on_commit
+
+    event_publish_on_commit(
+        ResourceUpdated(group_id=resource.group_id, resource=resource_card(resource))
+    )
+
+
 # --- share, edit, delete ----------------------------------------------------------------------
 
 
@@ -408,6 +419,7 @@ def resource_edit(
         resource.edited_at = timezone.now()
         resource.save()
         transaction.on_commit(lambda: _index_after_commit(resource))
+        _announce(resource)
     return resource
 
 
@@ -435,6 +447,7 @@ def resource_delete(*, actor: User, resource_id: int | str, reason: str = "") ->
         from huzhu.search.services import search_index_remove
 
         search_index_remove(kind="resource", object_id=resource.pk)
+        _announce(resource)
     return resource
 
 
@@ -521,6 +534,7 @@ def resource_confirm(
             ]
         )
         transaction.on_commit(lambda: _index_after_commit(resource))
+        _announce(resource)
     return resource
 
 

@@ -59,6 +59,7 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     # group chat
     path("groups/<int:group_id>/chat/", chat.chat_page, name="chat"),
+    path("groups/<int:group_id>/chat/share/", chat.chat_share, name="chat_share"),
     # mutual aid (互助) and notifications
     *aid_urls.urlpatterns,
     # trust and safety: reports, review queue, sanctions, appeals, standing, notes

@@ -53,3 +53,36 @@ def test_held_messages_show_only_to_sender_and_moderators(group, owner, member, 
 
 def test_outsiders_get_404(group, outsider):
     assert page_for(outsider, group).status_code == 404
+
+
+def test_sharing_a_resource_from_its_page_shows_a_card_in_chat(group, owner, member):
+    from huzhu.resources.services import resource_share
+
+    resource = resource_share(actor=member, group=group, kind="tip", title="快递柜取件不排队")
+    client = Client()
+    client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    detail = client.get(f"/resources/{resource.pk}/").content.decode()
+    assert "分享到群聊" in detail
+    response = client.post(
+        f"/groups/{group.pk}/chat/share/",
+        {"share_type": "resource", "share_id": resource.pk, "client_key": "share-1"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/chat/#m1")
+    client.post(  # a double submit shares once
+        f"/groups/{group.pk}/chat/share/",
+        {"share_type": "resource", "share_id": resource.pk, "client_key": "share-1"},
+    )
+    html = page_for(member, group).content.decode()
+    assert html.count('class="chat-card chat-card-resource') == 1
+    assert "快递柜取件不排队" in html and "生活技巧" in html and "仍有效 0 · 已失效 0" in html
+    assert f'href="/resources/{resource.pk}/"' in html
+
+
+def test_sharing_something_of_another_group_is_refused_with_a_clear_error(group, owner):
+    client = Client()
+    client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(
+        f"/groups/{group.pk}/chat/share/", {"share_type": "aid", "share_id": "123456"}
+    )
+    assert response.status_code == 400
+    assert "没有找到要分享的互助请求" in response.content.decode()

@@ -8,7 +8,7 @@ resend with the same ``client_key`` and the message lands once.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -45,6 +45,28 @@ class ReplyOut(Schema):
     deleted: bool
 
 
+class CardOut(Schema):
+    """A shared request or resource as it is now; ``aid.updated`` / ``resource.updated`` events
+    carry later changes. ``available`` false: it was deleted or hidden (no other fields)."""
+
+    type: str = Field(description="aid | resource")
+    id: int
+    available: bool
+    kind: str | None = None
+    title: str | None = None
+    status: str | None = Field(
+        None, description="aid: open/completed/failed/…; resource: active/expired"
+    )
+    helps_count: int | None = None
+    target: int | None = None
+    remaining: int | None = None
+    deadline: datetime | None = None
+    price: str | None = None
+    valid_votes: int | None = None
+    expired_votes: int | None = None
+    url: str | None = None
+
+
 class MessageOut(Schema):
     id: int
     group_id: int
@@ -59,16 +81,25 @@ class MessageOut(Schema):
     created_at: datetime
     edited: bool
     deleted: bool
+    card: CardOut | None = Field(
+        None, description="分享到群聊的互助请求或资源的当前状态 / a shared request or resource"
+    )
 
 
 class SendIn(Schema):
-    text: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+    text: str = Field(
+        "", max_length=MAX_MESSAGE_CHARS, description="可为空仅当分享时 / may be empty when sharing"
+    )
     client_key: str = Field(
         "",
         max_length=MAX_CLIENT_KEY_CHARS,
         description="客户端生成的幂等键：超时后用同一个键重发不会重复 / idempotency key",
     )
     reply_to: int | None = Field(None, ge=1, le=MAX_ID)
+    share_type: Literal["", "aid", "resource"] = Field(
+        "", description="分享互助请求 (aid) 或资源 (resource) 为实时卡片 / share as a live card"
+    )
+    share_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class SendOut(Schema):
@@ -130,6 +161,8 @@ def chat_send(request: HttpRequest, group_id: GroupId, payload: SendIn) -> Statu
         text=payload.text,
         client_key=payload.client_key,
         reply_to_id=payload.reply_to,
+        share_type=payload.share_type,
+        share_id=payload.share_id,
     )
     return Status(201 if result.created else 200, result.as_dict())
 

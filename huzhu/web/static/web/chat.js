@@ -37,6 +37,8 @@
   var olderButton = document.getElementById("chat-older");
   var t = document.getElementById("chat-i18n").dataset;
   var members = JSON.parse(document.getElementById("chat-members").textContent || "[]");
+  var cardLabelsEl = document.getElementById("chat-card-labels");
+  var cardLabels = JSON.parse((cardLabelsEl && cardLabelsEl.textContent) || "{}");
 
   var STORAGE_KEY = "huzhu.chat.cursor." + groupId;
   var GAP_DELAY = 300;
@@ -188,6 +190,8 @@
     text.textContent = m.deleted ? t.deleted : m.text;
     li.appendChild(text);
 
+    if (m.card && !m.deleted) li.appendChild(cardNode(m.card));
+
     var foot = document.createElement("div");
     foot.className = "msg-foot";
     if (m.edited && !m.deleted) {
@@ -203,6 +207,73 @@
     decorate(li, m.sender.id, m.status);
     formatTimes(li);
     return li;
+  }
+
+  // --- shared cards (web/chat/_card.html builds the same markup) -------------------------------------
+  function span(cls, text) {
+    var el = document.createElement("span");
+    el.className = cls;
+    el.textContent = text;
+    return el;
+  }
+
+  function fill(template, values) {
+    return String(template || "").replace(/%\((\w+)\)s/g, function (_, key) {
+      return values[key] === undefined || values[key] === null ? "" : String(values[key]);
+    });
+  }
+
+  function cardNode(card) {
+    var a = document.createElement("a");
+    a.className = "chat-card chat-card-" + card.type + (card.available ? "" : " chat-card-gone");
+    a.href = card.available ? card.url : "#";
+    a.setAttribute("data-card-type", card.type);
+    a.setAttribute("data-card-id", card.id);
+    a.setAttribute("data-card", JSON.stringify(card));
+    a.setAttribute("data-status", card.status || "");
+    if (!card.available) {
+      a.appendChild(span("chat-card-title", cardLabels.unavailable || ""));
+      return a;
+    }
+    var kinds = cardLabels[card.type + "_kind"] || {};
+    var statuses = cardLabels[card.type + "_status"] || {};
+    var head = span("chat-card-head", "");
+    head.appendChild(span("chat-card-kind", kinds[card.kind] || ""));
+    head.appendChild(document.createTextNode(" "));
+    var status = statuses[card.status] || "";
+    if (card.type === "aid" && card.kind === "groupbuy" && card.status === "completed") {
+      status = cardLabels.groupbuy_completed || status;
+    }
+    head.appendChild(span("chat-card-status", status));
+    a.appendChild(head);
+    a.appendChild(span("chat-card-title", card.title || ""));
+    var progress = "";
+    if (card.type === "aid" && card.target) {
+      progress = fill(
+        cardLabels[card.kind === "groupbuy" ? "groupbuy_progress" : "boost_progress"],
+        { done: card.helps_count, total: card.target }
+      );
+    } else if (card.type === "resource") {
+      progress = fill(cardLabels.resource_votes, {
+        valid: card.valid_votes || 0, expired: card.expired_votes || 0
+      });
+    }
+    if (progress) a.appendChild(span("chat-card-progress", progress));
+    return a;
+  }
+
+  // aid.updated / resource.updated: every card of that request or resource re-renders.
+  function updateCards(type, change) {
+    if (!change || !change.id) return;
+    var selector = '.chat-card[data-card-type="' + type + '"][data-card-id="' + Number(change.id) + '"]';
+    Array.prototype.forEach.call(list.querySelectorAll(selector), function (el) {
+      var card;
+      try { card = JSON.parse(el.getAttribute("data-card") || "{}"); } catch (e) { card = {}; }
+      if (change.available === false) card = change;
+      else card = Object.assign(card, change);
+      if (!card.title && card.available !== false) return; // shared while unavailable: resync shows it
+      el.replaceWith(cardNode(card));
+    });
   }
 
   // Insert or update one message, keeping the list ordered by seq and free of duplicates.
@@ -305,6 +376,12 @@
         if (frame.group_id !== groupId) break;
         apply(frame.message);
         advance(frame.cursor);
+        break;
+      case "aid.updated":
+        if (frame.group_id === groupId) updateCards("aid", frame.aid);
+        break;
+      case "resource.updated":
+        if (frame.group_id === groupId) updateCards("resource", frame.resource);
         break;
       case "presence.changed":
         if (frame.group_id === groupId) setOnline(frame.online);

@@ -83,3 +83,62 @@ def test_readable_single_text(monkeypatch, capsys) -> None:
     code, out, _ = run(monkeypatch, capsys, "", "--text", "我的手机13812345678")
     assert code == 0
     assert "redact" in out and "138****5678" in out and "pii/phone" in out
+
+
+def test_large_input_through_a_pipe_keeps_order_and_isolates_a_bad_text(tmp_path) -> None:
+    # More lines than one batch, through a real pipe (the batched reader); one text the engine
+    # cannot take (a lone surrogate) fails alone.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from huzhu.screening.engine import BATCH
+
+    lines = [
+        json.dumps(
+            {"id": i, "text": f"第{i}条：我的手机1381234{i % 10000:04d}，谢谢"}, ensure_ascii=False
+        )
+        for i in range(BATCH * 2 + 7)
+    ]
+    lines[BATCH + 3] = '{"id": "bad", "text": "abc\\ud800"}'
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-m", "huzhu.cli", "screen"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        timeout=120,
+    )
+    records = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(records) == len(lines)
+    assert [r["id"] for r in records] == ["bad" if i == BATCH + 3 else i for i in range(len(lines))]
+    assert "error" in records[BATCH + 3]
+    assert all(r["action"] == "redact" for i, r in enumerate(records) if i != BATCH + 3)
+
+
+def test_a_bot_writing_one_line_at_a_time_gets_each_answer_at_once() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "huzhu.cli", "screen"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=root,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        for i, text in enumerate(["谢谢大家", "加微信13812345678"]):
+            proc.stdin.write(json.dumps({"id": i, "text": text}, ensure_ascii=False) + "\n")
+            proc.stdin.flush()
+            record = json.loads(proc.stdout.readline())  # answered before stdin is closed
+            assert record["id"] == i
+        assert record["text"] == "加微信138****5678"
+    finally:
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0

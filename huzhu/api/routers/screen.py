@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 
 from huzhu.api.auth import request_user
 from huzhu.api.schemas import Text, errors
-from huzhu.core.gate import MAX_TEXT_LENGTH, content_screen
+from huzhu.core.gate import MAX_TEXT_LENGTH, content_screen_many
 from huzhu.groups.access import access_group
 from huzhu.screening.cli import verdict_record
 
@@ -75,8 +75,11 @@ class ScreenOut(Schema):
 def screen_texts(request: HttpRequest, payload: ScreenIn) -> dict[str, Any]:
     user = request_user(request)
     group = access_group(user=user, group_id=payload.group_id)[0] if payload.group_id else None
+    verdicts = content_screen_many(
+        texts=[item.text for item in payload.items], author=user, group=group
+    )
     results = [
-        verdict_record(item.id, content_screen(text=item.text, author=user, group=group))
-        for item in payload.items
+        verdict_record(item.id, verdict)
+        for item, verdict in zip(payload.items, verdicts, strict=True)
     ]
     return {"results": results}

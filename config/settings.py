@@ -276,7 +276,8 @@ FIELD_INDEX_SECRET = env_str("HUZHU_FIELD_INDEX_KEY", SECRET_KEY)
 ACCOUNT_DELETION_GRACE_DAYS = env_int("HUZHU_DELETION_GRACE_DAYS", 15)
 RETENTION_DELETED_MESSAGES_DAYS = 30
 RETENTION_SECURITY_LOG_DAYS = 183  # at least six months
-EXPORT_KEEP_DAYS = 7
+# Export archives (encrypted with the field keys) can be downloaded for this long, then are deleted.
+EXPORT_KEEP_HOURS = env_int("HUZHU_EXPORT_KEEP_HOURS", 48)
 # API rate limits per minute (Zulip's default is 200 per user); off in tests unless a test asks.
 RATE_LIMITS_ENABLED = env_bool("HUZHU_RATE_LIMITS", default=not TESTING)
 API_RATE_PER_USER_MINUTE = env_int("HUZHU_API_RATE_PER_USER", 200)

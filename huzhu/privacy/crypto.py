@@ -114,6 +114,34 @@ def decrypt(token: str, *, purpose: str) -> str:
     return opened.decode()
 
 
+def encrypt_bytes(data: bytes, *, purpose: str) -> bytes:
+    """Binary blobs (export archives): ``hz1:<kid>:`` then the nonce and the sealed bytes."""
+    ring = keyring()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(ring.keys[ring.newest]).encrypt(nonce, data, purpose.encode())
+    return f"{PREFIX}:{ring.newest}:".encode() + nonce + sealed
+
+
+def bytes_key_id(blob: bytes) -> str:
+    head, sep, rest = blob.partition(b":")
+    kid, sep2, _sealed = rest.partition(b":")
+    if head != PREFIX.encode() or not sep or not sep2 or not kid.isalnum():
+        raise DecryptionError("not a Huzhu ciphertext")
+    return kid.decode()
+
+
+def decrypt_bytes(blob: bytes, *, purpose: str) -> bytes:
+    kid = bytes_key_id(blob)
+    key = keyring().keys.get(kid)
+    if key is None:
+        raise DecryptionError(f"unknown key id {kid}")
+    body = blob[len(PREFIX) + len(kid) + 2 :]
+    try:
+        return AESGCM(key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], purpose.encode())
+    except Exception as exc:  # InvalidTag, short blob
+        raise DecryptionError("ciphertext cannot be opened") from exc
+
+
 def needs_rotation(token: str) -> bool:
     return key_id_of(token) != keyring().newest
 

@@ -169,9 +169,12 @@ class ExportJob(models.Model):
         max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(default=0)  # percent
+    # The zip, encrypted (``crypto.encrypt_bytes``, bound to this job and its owner).
     archive = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when the archive is built; after it the job and its archive are deleted.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -3,7 +3,7 @@
 - Deleted chat messages: text, screening details and revisions gone after 30 days (the row
   stays as a tombstone so sequence numbers and replies still line up).
 - Security logs (login attempts): kept at least six months, purged after.
-- Finished exports: deleted after ``EXPORT_KEEP_DAYS``.
+- Exports: deleted once expired (``EXPORT_KEEP_HOURS``, 48 h after they were built).
 - Accounts past their deletion grace period: erased.
 The audit log is never purged.
 """

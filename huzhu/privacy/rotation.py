@@ -1,4 +1,5 @@
-"""Key rotation: re-encrypt every encrypted column to the newest key in ``HUZHU_FIELD_KEYS``.
+"""Key rotation: re-encrypt every encrypted column (and export archive) to the newest key in
+``HUZHU_FIELD_KEYS``.
 
 To rotate: put a new key first in ``HUZHU_FIELD_KEYS`` (keep the old ones after it), restart,
 run ``huzhu rotate_field_keys``, then drop the old keys. Safe to interrupt and run again.
@@ -13,7 +14,13 @@ from django.db import models, transaction
 from huzhu.audit.models import AuditEventType
 from huzhu.audit.services import audit_record
 from huzhu.privacy import crypto
-from huzhu.privacy.models import AgeConfirmation, ContactRequest, RecoveryPhone, SharedAddress
+from huzhu.privacy.models import (
+    AgeConfirmation,
+    ContactRequest,
+    ExportJob,
+    RecoveryPhone,
+    SharedAddress,
+)
 
 # model, {column: purpose}: every encrypted column in Huzhu.
 ENCRYPTED_COLUMNS: list[tuple[type[models.Model], dict[str, str]]] = [
@@ -36,7 +43,32 @@ BATCH = 500
 
 
 def rows_to_rotate() -> int:
-    return sum(model._default_manager.count() for model, _cols in ENCRYPTED_COLUMNS)
+    columns = sum(model._default_manager.count() for model, _cols in ENCRYPTED_COLUMNS)
+    return columns + ExportJob.objects.exclude(archive=None).count()
+
+
+def _archives_rotate(progress: Callable[[int], None] | None) -> int:
+    """Export archives (binary, bound to their job): one at a time, they can be large."""
+    from huzhu.privacy.data_rights import export_purpose
+
+    changed = 0
+    newest = crypto.keyring().newest
+    ids = list(ExportJob.objects.exclude(archive=None).order_by("pk").values_list("pk", flat=True))
+    for pk in ids:
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update().filter(pk=pk).first()
+            if job is not None and job.archive:
+                blob = bytes(job.archive)
+                if crypto.bytes_key_id(blob) != newest:
+                    purpose = export_purpose(job)
+                    job.archive = crypto.encrypt_bytes(
+                        crypto.decrypt_bytes(blob, purpose=purpose), purpose=purpose
+                    )
+                    job.save(update_fields=["archive"])
+                    changed += 1
+        if progress:
+            progress(1)
+    return changed
 
 
 def field_keys_rotate(*, progress: Callable[[int], None] | None = None) -> int:
@@ -62,6 +94,7 @@ def field_keys_rotate(*, progress: Callable[[int], None] | None = None) -> int:
             last_pk = batch[-1].pk
             if progress:
                 progress(len(batch))
+    changed += _archives_rotate(progress)
     with transaction.atomic():
         audit_record(
             event_type=AuditEventType.FIELD_KEYS_ROTATED,

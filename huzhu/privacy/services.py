@@ -596,24 +596,65 @@ def account_deletion_request(*, user: User, password: str) -> AccountDeletion:
     return row
 
 
-def account_deletion_cancel(*, actor: User, user_id: int) -> None:
-    """Staff restore an account during its grace period (the user asked, for example by mail)."""
-    if not actor.is_staff:
-        raise Forbidden(_("只有平台管理员可以这样做。"))
-    row = (
+def account_deletion_pending(*, user_id: int) -> AccountDeletion | None:
+    """The deletion still in its grace period for this account, if any."""
+    return (
         AccountDeletion.objects.select_related("user")
-        .filter(user_id=user_id, erased_at__isnull=True)
+        .filter(user_id=user_id, erased_at__isnull=True, erase_after__gt=timezone.now())
         .first()
     )
-    if row is None:
-        raise NotFound(_("没有找到这个注销申请。"))
+
+
+def account_deletion_cancel(*, actor: User, user_id: int, reason: str = "") -> User:
+    """Restore an account during its grace period: the account is active again (its API tokens
+    stay revoked). Staff do it for anyone who asks (by mail, for example), with a reason; a user
+    does it for themselves by signing in with their password during the grace period."""
+    by_self = actor.pk == user_id
+    if not by_self and not actor.is_staff:
+        raise Forbidden(_("只有平台管理员可以这样做。"))
+    reason = (reason or "").strip()
+    if not by_self and not reason:
+        raise InvalidInput(
+            _("请写明恢复账号的原因（例如用户来信的日期）。"), code="reason_required"
+        )
+    if len(reason) > CONTACT_MESSAGE_MAX:
+        raise InvalidInput(_("原因最多 200 个字符。"), code="invalid_reason")
     with transaction.atomic():
-        row.user.is_active = True
-        row.user.save(update_fields=["is_active"])
+        row = (
+            AccountDeletion.objects.select_for_update()
+            .select_related("user")
+            .filter(user_id=user_id, erased_at__isnull=True, erase_after__gt=timezone.now())
+            .first()
+        )
+        if row is None:
+            raise NotFound(_("没有找到这个注销申请，或已过了可以恢复的期限。"))
+        user = row.user
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        extra = {"by": "self" if by_self else "staff", "requested_at": row.requested_at.isoformat()}
+        if reason:
+            extra["reason"] = reason
         row.delete()
         audit_record(
-            event_type=AuditEventType.ACCOUNT_DELETION_CANCELLED, actor=actor, target_user=row.user
+            event_type=AuditEventType.ACCOUNT_DELETION_CANCELLED,
+            actor=actor,
+            target_user=user,
+            extra=extra,
         )
+    return user
+
+
+def account_deletions_pending(*, actor: User, query: str = "") -> list[AccountDeletion]:
+    """Staff: accounts waiting for erasure that can still be restored, soonest first."""
+    if not actor.is_staff:
+        raise Forbidden(_("只有平台管理员可以这样做。"))
+    qs = AccountDeletion.objects.select_related("user").filter(
+        erased_at__isnull=True, erase_after__gt=timezone.now()
+    )
+    query = (query or "").strip()[:150]
+    if query:
+        qs = qs.filter(Q(user__username__icontains=query) | Q(user__display_name__icontains=query))
+    return list(qs.order_by("erase_after")[:100])
 
 
 def account_erase(*, deletion: AccountDeletion) -> None:

@@ -1,6 +1,7 @@
-"""Background tasks for data rights: build an export, erase accounts past their grace period.
+"""Background tasks for data rights: build an export, delete it when it expires, erase accounts
+past their grace period.
 
-Both are idempotent: a job already done is left alone, an erased account is not erased twice.
+All are idempotent: a job already done is left alone, an erased account is not erased twice.
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ def export_build_task(job_id: int) -> None:
     from huzhu.privacy.data_rights import export_build
 
     export_build(job_id=job_id)
+
+
+@task()
+def export_delete_task(job_id: int) -> None:
+    from huzhu.privacy.data_rights import export_delete
+
+    export_delete(job_id=job_id)
 
 
 @task()

@@ -247,6 +247,9 @@ GET /account/data/exports/<int:job_id>/                                         
 GET /account/data/exports/<int:job_id>/download/                                LNNNNNNN
 GET /account/data/name/                                                         LMMMMMMM
 GET /account/data/delete/                                                       LMMMMMMM
+GET /account/restore/                                                           MMMMMMMM
+GET /staff/deletions/                                                           LFFFFFFA
+GET /staff/deletions/<int:user_id>/cancel/                                      LMMMMMMM
 GET /groups/<int:group_id>/alias/                                               LMMMMMMM
 GET /groups/<int:group_id>/members/<int:user_id>/profile/                       LNAAAANN
 """

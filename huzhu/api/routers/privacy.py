@@ -130,6 +130,9 @@ class ExportOut(Schema):
     progress: int
     created_at: datetime
     finished_at: datetime | None
+    expires_at: datetime | None = Field(
+        description="下载截止时间，之后删除 / the archive is deleted after this (48 h after built)"
+    )
     download_url: str | None
 
     @staticmethod

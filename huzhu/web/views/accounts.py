@@ -76,7 +76,17 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        from huzhu.web.views.privacy import restore_offer
+
+        # The right password of an account waiting for erasure: offer to restore it.
+        restore = restore_offer(
+            self.request,
+            username=self.request.POST.get("username", "")[:150],
+            password=self.request.POST.get("password", "")[:200],
+        )
+        return self.render_to_response(
+            self.get_context_data(form=form, restore=restore), status=400
+        )
 
 
 login_view = LoginView.as_view()

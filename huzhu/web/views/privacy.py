@@ -24,7 +24,7 @@ from huzhu.core.errors import HuzhuError, NotFound
 from huzhu.groups.access import access_group
 from huzhu.groups.models import Membership, MembershipStatus
 from huzhu.privacy import data_rights
-from huzhu.privacy.models import Audience, ExportJob, ExportStatus, GroupAlias
+from huzhu.privacy.models import Audience, ExportStatus, GroupAlias
 from huzhu.privacy.services import (
     account_deletion_request,
     address_reveal,
@@ -451,7 +451,8 @@ def _data_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     context = {
         "nav": "me",
-        "jobs": ExportJob.objects.filter(user=user).defer("archive")[:5],
+        "jobs": data_rights.exports_for(user=user),
+        "keep_hours": int(data_rights.export_keep().total_seconds() // 3600),
         "name_form": DisplayNameForm(initial={"display_name": user.display_name}),
         "delete_form": PasswordForm(),
         "grace_days": _grace_days(),
@@ -529,4 +530,121 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             return render(request, "web/privacy/deleted.html", {"deletion": deletion})
     return render(
         request, "web/privacy/data.html", _data_context(request, delete_form=form), status=400
+    )
+
+
+# --- restoring an account during the deletion grace period -------------------------------------
+
+RESTORE_SESSION_KEY = "huzhu_restore"
+RESTORE_WINDOW_SECONDS = 600
+
+
+def restore_offer(request: HttpRequest, *, username: str, password: str) -> Any:
+    """Called by the login page when sign-in fails: if these are the right credentials of an
+    account waiting for erasure, remember that in the (anonymous) session for ten minutes and
+    return the pending deletion, so the page can offer to restore it."""
+    import time
+
+    from huzhu.privacy.services import account_deletion_pending
+
+    user = User.objects.filter(username=username, is_active=False).first()
+    if user is None:
+        return None
+    deletion = account_deletion_pending(user_id=user.pk)
+    if deletion is None or not user.check_password(password):
+        return None
+    request.session[RESTORE_SESSION_KEY] = {"user_id": user.pk, "at": int(time.time())}
+    return deletion
+
+
+@require_POST
+def account_restore(request: HttpRequest) -> HttpResponse:
+    """Restore my account (offered on the login page after a correct password) and sign in."""
+    import time
+
+    from django.contrib.auth import login
+
+    from huzhu.privacy.services import account_deletion_cancel
+
+    marker = request.session.pop(RESTORE_SESSION_KEY, None) or {}
+    user_id = marker.get("user_id")
+    fresh = time.time() - float(marker.get("at", 0)) < RESTORE_WINDOW_SECONDS
+    user = User.objects.filter(pk=user_id).first() if user_id and fresh else None
+    if user is None:
+        messages.error(request, _("请重新输入用户名和密码，再恢复账号。"))
+        return redirect("web:login")
+    try:
+        account_deletion_cancel(actor=user, user_id=user.pk)
+    except HuzhuError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:login")
+    user.refresh_from_db()
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        _("账号已恢复，欢迎回来。之前的 API 令牌已作废，需要时请重新创建。"),
+    )
+    return redirect("web:my_groups")
+
+
+# --- staff: pending account deletions -------------------------------------------------------------
+
+
+class RestoreForm(ServiceForm):
+    reason = forms.CharField(
+        label=gettext_lazy("恢复原因"),
+        max_length=200,
+        help_text=gettext_lazy("例如：用户 11 月 20 日来信要求恢复。会写入审计日志。"),
+    )
+    error_fields: ClassVar[dict[str, str]] = {
+        "reason_required": "reason",
+        "invalid_reason": "reason",
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def staff_deletions(request: HttpRequest) -> HttpResponse:
+    from huzhu.privacy.services import account_deletions_pending
+
+    query = request.GET.get("q", "")
+    rows = account_deletions_pending(actor=_user(request), query=query)
+    return _no_store(
+        render(
+            request,
+            "web/privacy/staff_deletions.html",
+            {"rows": rows, "q": query, "form": RestoreForm(), "nav": "me"},
+        )
+    )
+
+
+@login_required
+@require_POST
+def staff_deletion_cancel(request: HttpRequest, user_id: int) -> HttpResponse:
+    from huzhu.privacy.services import account_deletion_cancel, account_deletions_pending
+
+    form = RestoreForm(request.POST)
+    if form.is_valid():
+        try:
+            user = account_deletion_cancel(
+                actor=_user(request), user_id=user_id, reason=form.cleaned_data["reason"]
+            )
+        except HuzhuError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("已恢复 %(name)s 的账号。") % {"name": user.display_name or user.username},
+            )
+            return redirect("web:staff_deletions")
+    rows = account_deletions_pending(actor=_user(request))
+    return _no_store(
+        render(
+            request,
+            "web/privacy/staff_deletions.html",
+            {"rows": rows, "q": "", "form": form, "failed_user_id": user_id, "nav": "me"},
+            status=400,
+        )
     )

@@ -33,6 +33,13 @@ urlpatterns = [
     ),
     path(A + "data/name/", privacy.display_name_correct, name="privacy_display_name"),
     path(A + "data/delete/", privacy.account_delete, name="privacy_delete"),
+    path(A + "restore/", privacy.account_restore, name="account_restore"),
+    path("staff/deletions/", privacy.staff_deletions, name="staff_deletions"),
+    path(
+        "staff/deletions/<int:user_id>/cancel/",
+        privacy.staff_deletion_cancel,
+        name="staff_deletion_cancel",
+    ),
     path("groups/<int:group_id>/alias/", privacy.alias_set, name="group_alias"),
     path(
         "groups/<int:group_id>/members/<int:user_id>/profile/",

@@ -1,0 +1,111 @@
+"""Restoring an account within the deletion grace period: by signing in, or by staff."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from huzhu.accounts.models import User
+from huzhu.audit.models import AuditEvent, AuditEventType
+from huzhu.core.errors import Forbidden, InvalidInput, NotFound
+from huzhu.privacy.models import AccountDeletion
+from huzhu.privacy.services import account_deletion_cancel, account_deletion_request
+from tests.factories import PASSWORD, make_user
+
+
+@pytest.fixture
+def staff(db):
+    user = make_user("staffer", "平台管理员")
+    User.objects.filter(pk=user.pk).update(is_staff=True)
+    user.refresh_from_db()
+    return user
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_signing_in_during_the_grace_period_offers_to_restore(alice):
+    account_deletion_request(user=alice, password=PASSWORD)
+    client = Client()
+    page = client.post("/login/", {"username": "alice", "password": PASSWORD})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert 'data-testid="restore-offer"' in html and "恢复我的账号" in html
+    # A wrong password offers nothing.
+    other = Client().post("/login/", {"username": "alice", "password": "wrong-password-1"})
+    assert 'data-testid="restore-offer"' not in other.content.decode()
+
+    response = client.post("/account/restore/")
+    assert response.status_code == 302 and response["Location"] == "/groups/"
+    alice.refresh_from_db()
+    assert alice.is_active and not AccountDeletion.objects.filter(user=alice).exists()
+    assert client.get("/groups/").status_code == 200  # signed in
+    event = AuditEvent.objects.get(event_type=AuditEventType.ACCOUNT_DELETION_CANCELLED)
+    assert event.actor_id == alice.pk and event.extra["by"] == "self"
+
+
+def test_restore_needs_the_password_first(alice):
+    account_deletion_request(user=alice, password=PASSWORD)
+    response = Client().post("/account/restore/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    alice.refresh_from_db()
+    assert not alice.is_active
+
+
+def test_no_restore_after_the_grace_period(alice):
+    account_deletion_request(user=alice, password=PASSWORD)
+    with time_machine.travel(timezone.now() + timedelta(days=15, minutes=1)):
+        page = Client().post("/login/", {"username": "alice", "password": PASSWORD})
+        assert 'data-testid="restore-offer"' not in page.content.decode()
+        with pytest.raises(NotFound):
+            account_deletion_cancel(actor=alice, user_id=alice.pk)
+
+
+def test_staff_page_lists_pending_deletions_and_restores_with_a_reason(staff, alice, member):
+    account_deletion_request(user=alice, password=PASSWORD)
+    client = _client(staff)
+    page = client.get("/staff/deletions/").content.decode()
+    assert f'data-testid="deletion-{alice.pk}"' in page and "阿丽" in page
+    assert "阿丽" not in client.get("/staff/deletions/", {"q": "nobody"}).content.decode()
+
+    # A reason is required; the page keeps the list and says why.
+    refused = client.post(f"/staff/deletions/{alice.pk}/cancel/", {"reason": ""})
+    assert refused.status_code == 400
+    alice.refresh_from_db()
+    assert not alice.is_active
+
+    done = client.post(f"/staff/deletions/{alice.pk}/cancel/", {"reason": "用户 11 月 20 日来信"})
+    assert done.status_code == 302
+    alice.refresh_from_db()
+    assert alice.is_active
+    event = AuditEvent.objects.get(event_type=AuditEventType.ACCOUNT_DELETION_CANCELLED)
+    assert event.actor_id == staff.pk and event.target_user_id == alice.pk
+    assert event.extra["by"] == "staff" and event.extra["reason"] == "用户 11 月 20 日来信"
+    after = client.get("/staff/deletions/").content.decode()
+    assert "已恢复 阿丽 的账号。" in after and f'data-testid="deletion-{alice.pk}"' not in after
+
+
+def test_only_staff_may_restore_others(alice, member):
+    account_deletion_request(user=alice, password=PASSWORD)
+    assert _client(member).get("/staff/deletions/").status_code == 403
+    response = _client(member).post(f"/staff/deletions/{alice.pk}/cancel/", {"reason": "帮朋友"})
+    assert response.status_code == 403
+    with pytest.raises(Forbidden):
+        account_deletion_cancel(actor=member, user_id=alice.pk, reason="帮朋友")
+    alice.refresh_from_db()
+    assert not alice.is_active
+
+
+def test_staff_restore_service_checks(staff, alice):
+    with pytest.raises(NotFound):
+        account_deletion_cancel(actor=staff, user_id=alice.pk, reason="没有申请")
+    account_deletion_request(user=alice, password=PASSWORD)
+    with pytest.raises(InvalidInput):
+        account_deletion_cancel(actor=staff, user_id=alice.pk)

@@ -162,20 +162,38 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
-def api_token_authenticate(*, secret: str) -> ApiToken | None:
-    """Return the active token for a presented secret, or None. Constant-time comparison."""
+def api_token_authenticate(
+    *, secret: str, consent_versions: dict[str, str] | None = None
+) -> ApiToken | None:
+    """Return the active token for a presented secret, or None. Constant-time comparison.
+
+    With ``consent_versions`` (document kind → current version) the same query also tells whether
+    the token's user has accepted each of them: ``token.consent_current`` is True then (one round
+    trip for authentication and the consent check of an API request).
+    """
     if not secret.startswith(TOKEN_PREFIX):
         return None
     prefix = secret[len(TOKEN_PREFIX) :].split("_", 1)[0]
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-        .first()
-    )
+    tokens = ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True)
+    if consent_versions:
+        from django.db.models import Exists, OuterRef
+
+        tokens = tokens.annotate(
+            **{
+                f"_consent_{i}": Exists(
+                    Consent.objects.filter(user_id=OuterRef("user_id"), kind=kind, version=version)
+                )
+                for i, (kind, version) in enumerate(consent_versions.items())
+            }
+        )
+    token = tokens.first()
     if token is None or not token.user.is_active:
         return None
     if not secrets.compare_digest(token.token_hash, _hash_token(secret)):
         return None
+    token.consent_current = bool(consent_versions) and all(  # type: ignore[attr-defined]
+        getattr(token, f"_consent_{i}") for i in range(len(consent_versions or {}))
+    )
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

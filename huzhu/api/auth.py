@@ -3,6 +3,9 @@
 Read-only tokens may only use safe methods. A token request never touches the session, so its
 response sets no session or CSRF cookie. A token of someone who has not accepted the current
 privacy policy and community rules gets 403 ``consent_required`` (see ``huzhu.privacy.consent``).
+
+A bearer token is looked up once per request (``bearer_token``): the rate-limit middleware, which
+counts a token's calls against its user, and the authentication here share the answer.
 """
 
 from __future__ import annotations
@@ -27,6 +30,27 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-]{1,200}")
 
 
+_LOOKUP_ATTR = "_huzhu_bearer_lookup"
+
+
+def bearer_token(request: HttpRequest, secret: str) -> ApiToken | None:
+    """The active API token for ``secret``, looked up at most once per request.
+
+    One query answers both "which token" and "has its user accepted the current documents"
+    (``token.consent_current``). Anything not shaped like one of our tokens is None at once.
+    """
+    memo = getattr(request, _LOOKUP_ATTR, None)
+    if memo is not None and memo[0] == secret:
+        return cast(ApiToken | None, memo[1])
+    token = None
+    if TOKEN_SHAPE.fullmatch(secret):
+        from huzhu.privacy.services import current_versions
+
+        token = api_token_authenticate(secret=secret, consent_versions=dict(current_versions()))
+    setattr(request, _LOOKUP_ATTR, (secret, token))
+    return token
+
+
 class TokenAuth(HttpBearer):
     openapi_description = (
         "个人 API 令牌 / Personal API token: `Authorization: Bearer hz_…`. "
@@ -34,14 +58,13 @@ class TokenAuth(HttpBearer):
     )
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        if not TOKEN_SHAPE.fullmatch(token):
-            return None
-        api_token = api_token_authenticate(secret=token)
+        api_token = bearer_token(request, token)
         if api_token is None:
             return None
         if request.method not in SAFE_METHODS and not api_token.can_write:
             raise Forbidden(_("这个令牌只有只读权限。"), code="token_read_only")
-        api_consent_require(request=request, user=api_token.user)
+        if not getattr(api_token, "consent_current", False):
+            api_consent_require(request=request, user=api_token.user)
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user

@@ -27,11 +27,10 @@ def _identity(request: HttpRequest) -> tuple[str, int]:
     """(cache key part, limit): a user if the request is authenticated, else its IP address."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        from huzhu.accounts.services import api_token_authenticate
-        from huzhu.api.auth import TOKEN_SHAPE
+        from huzhu.api.auth import bearer_token
 
-        secret = header[len("Bearer ") :].strip()
-        token = api_token_authenticate(secret=secret) if TOKEN_SHAPE.fullmatch(secret) else None
+        # Looked up once per request: the API's authentication reuses this answer.
+        token = bearer_token(request, header[len("Bearer ") :].strip())
         if token is not None:
             return f"u{token.user_id}", settings.API_RATE_PER_USER_MINUTE
     else:

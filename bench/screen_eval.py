@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from huzhu.screening import classify, lexicon, screen  # noqa: E402
+from huzhu.screening import classify, lexicon, screen, screen_many  # noqa: E402
 from huzhu.screening.normalize import normalize  # noqa: E402
 from huzhu.screening.types import Severity  # noqa: E402
 
@@ -232,6 +232,9 @@ def main() -> None:
     counts = Counter(_content_label(r) for r in rows)
     print(f"dev set: {len(rows)} lines {dict(counts)}")
     evaluate(rows, args.show_misses)
+    texts = [r["text"] for r in rows]
+    same = sum(a == b for a, b in zip(screen_many(texts), map(screen, texts), strict=True))
+    print(f"screen_many gives the verdicts of screen: {same}/{len(texts)}")
     classifier_alone(rows)
     if not args.no_speed:
         classifier_speed()

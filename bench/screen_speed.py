@@ -8,7 +8,8 @@ Usage::
 
 Measures, single core (one process, no threads):
 
-- messages/s of ``screen()`` for 30-character and 100-character messages with every
+- messages/s of ``screen()`` (text by text) and of ``screen_many()`` (batches, what ``huzhu screen``
+  and the screening API use) for 30-character and 100-character messages with every
   normalization on (a seeded mix of plain chatter, traditional characters, full-width forms,
   inserted separators, Chinese-numeral phone numbers, ID/card numbers, links, scam wording);
 - the same with a per-group ``RecentWindow`` (dedup on);
@@ -46,6 +47,7 @@ from huzhu.screening import (  # noqa: E402
     links,
     pii,
     screen,
+    screen_many,
 )
 from huzhu.screening.normalize import normalize  # noqa: E402
 
@@ -155,6 +157,17 @@ def rate(messages: list[str], context_factory=None, rounds: int = 3) -> float:
     return best
 
 
+def rate_many(messages: list[str], context: ScreenContext | None = None, rounds: int = 3) -> float:
+    """Like ``rate`` for ``screen_many`` over the whole list (it batches internally)."""
+    best = 0.0
+    for _ in range(rounds):
+        start = time.process_time()
+        screen_many(messages, context=context)
+        elapsed = time.process_time() - start
+        best = max(best, len(messages) / elapsed)
+    return best
+
+
 def stage_costs(messages: list[str]) -> dict[str, float]:
     """Microseconds per message spent in each stage (measured separately)."""
     norms = [normalize(t) for t in messages]
@@ -227,6 +240,7 @@ def main() -> int:
     long = make_messages(100, count // 2, seed=4)
     for text in short[:200] + long[:200]:  # warm the lazy tables
         screen(text)
+    screen_many(short[:600] + long[:600])
 
     if args.profile:
         profiler = cProfile.Profile()
@@ -242,6 +256,7 @@ def main() -> int:
     def with_window(i: int) -> ScreenContext:
         return ScreenContext(author_id=i % 97, window=windows[i % 20], now=i * 0.5)
 
+    one_group = ScreenContext(author_id=1, window=RecentWindow(), now=0.0)
     chat_short = make_messages(30, count, seed=5, plain_share=0.95)
     chat_long = make_messages(100, count // 2, seed=6, plain_share=0.95)
     report = {
@@ -253,6 +268,17 @@ def main() -> int:
         "chat_30_chars": round(rate(chat_short, rounds=rounds)),
         "chat_100_chars": round(rate(chat_long, rounds=rounds)),
         "mixed_30_chars_with_window": round(rate(short, with_window, rounds=rounds)),
+        "mixed_30_chars_one_group_window": round(rate(short, lambda i: one_group, rounds=rounds)),
+        "many_chat_30_chars": round(rate_many(chat_short, rounds=rounds)),
+        "many_chat_100_chars": round(rate_many(chat_long, rounds=rounds)),
+        "many_mixed_30_chars": round(rate_many(short, rounds=rounds)),
+        "many_mixed_100_chars": round(rate_many(long, rounds=rounds)),
+        "many_mixed_30_chars_one_group_window": round(
+            rate_many(short, ScreenContext(author_id=1, window=RecentWindow(), now=0.0), rounds)
+        ),
+        "many_chat_30_chars_without_classifier": round(
+            rate_many(chat_short, ScreenContext(stages=_NO_CLASSIFIER), rounds=rounds)
+        ),
         "chat_30_chars_without_classifier": round(
             rate(chat_short, lambda i: ScreenContext(stages=_NO_CLASSIFIER), rounds=rounds)
         ),

@@ -1,16 +1,21 @@
 """Huzhu's screening engine side by side with Microsoft Presidio on the same Chinese messages.
 
-Presidio ships no recognizers for China, so it gets pattern recognizers for the same kinds of
-personal data (mobile, landline, resident ID with its check digit, bank card with Luhn, email,
-labelled QQ/WeChat) on a blank Chinese spaCy pipeline — the fairest setup it has. Both see the same
+Presidio ships no recognizers for China, so it gets pattern recognizers for the same ten kinds of
+personal data as Huzhu (mobile, landline, resident ID with its check digit, bank card with Luhn,
+email, labelled QQ, labelled WeChat ID, street address, licence plate, passport) on a blank Chinese
+spaCy pipeline — the fairest setup it has. Both see the same
 generated messages: normal chatter with one inserted item of personal data, and chatter with
 look-alike numbers (order and tracking numbers, prices, timestamps, IDs with a wrong check digit)
 that must not be flagged. Reported: span-level precision, recall and F1 for each engine, and
 messages per CPU-second on one core (both engines warmed first). Huzhu runs its FULL pipeline
-(all stages), Presidio only PII.
+(all stages), Presidio only PII; Huzhu is timed both text by text (``screen``) and as one batch
+(``screen_many``, what ``huzhu screen`` and the screening API use).
 
     .venv/bin/pip install presidio-analyzer==2.2.366   # bench extra, pulls spaCy
-    .venv/bin/python bench/screen_vs_presidio.py [--n 3000]
+    .venv/bin/python bench/screen_vs_presidio.py [--n 3000] [--six-kinds]
+
+``--six-kinds`` generates only the six kinds of the first version of this script (phone, ID,
+bank card, email, QQ, landline) for comparison with older figures.
 """
 
 from __future__ import annotations
@@ -76,8 +81,44 @@ class Sample:
     spans: list[tuple[int, int, str]]  # expected personal data: start, end, category
 
 
-def _pii(rng: random.Random) -> tuple[str, str, str]:
-    kind = rng.choice(["phone", "phone", "id_card", "bank_card", "email", "qq", "landline"])
+SIX_KINDS = ["phone", "phone", "id_card", "bank_card", "email", "qq", "landline"]
+ALL_KINDS = [*SIX_KINDS, "wechat", "address", "plate", "passport"]
+PROVINCE_CITY_DISTRICT = [
+    ("广东省", "深圳市", "南山区"),
+    ("浙江省", "杭州市", "西湖区"),
+    ("四川省", "成都市", "武侯区"),
+    ("", "北京市", "朝阳区"),
+    ("", "上海市", "浦东新区"),
+    ("湖北省", "武汉市", "洪山区"),
+]
+ROADS = ["科技园路", "文三路", "人民南路", "建国路", "世纪大道", "珞喻路"]
+PLATE_REGIONS = "京沪粤浙川鄂苏鲁"
+PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def _pii(rng: random.Random, kinds: list[str] = ALL_KINDS) -> tuple[str, str, str]:
+    kind = rng.choice(kinds)
+    if kind == "wechat":
+        handle = rng.choice(["zhang", "lily", "wang", "kaoyan", "mama", "xiaoyu"]) + rng.choice(
+            ["_", "", "-"]
+        )
+        return kind, f"{handle}{rng.randrange(10, 99999)}", rng.choice(["微信 ", "vx：", "wx "])
+    if kind == "address":
+        province, city, district = rng.choice(PROVINCE_CITY_DISTRICT)
+        value = f"{province}{city}{district}{rng.choice(ROADS)}{rng.randrange(1, 999)}号"
+        if rng.random() < 0.5:
+            value += f"{rng.randrange(1, 30)}栋{rng.randrange(101, 2999)}"
+        return kind, value, rng.choice(["地址 ", "寄到 ", "我住 "])
+    if kind == "plate":
+        # five characters after the city letter, at most two of them letters (no I or O)
+        body = [rng.choice("0123456789") for _ in range(5)]
+        for pos in rng.sample(range(5), rng.choice([0, 0, 1, 1, 2])):
+            body[pos] = rng.choice(PLATE_LETTERS)
+        value = f"{rng.choice(PLATE_REGIONS)}{rng.choice(PLATE_LETTERS)}{''.join(body)}"
+        return kind, value, rng.choice(["车牌 ", "车牌号 ", "挡住我车的是 "])
+    if kind == "passport":
+        value = rng.choice(["E", "G"]) + f"{rng.randrange(10**8):08d}"
+        return kind, value, rng.choice(["护照号 ", "护照 ", "passport "])
     if kind == "phone":
         value = rng.choice(PREFIXES) + f"{rng.randrange(10**8):08d}"
         if rng.random() < 0.3:
@@ -127,13 +168,13 @@ def _lookalike(rng: random.Random) -> str:
     return f"编号 {body}{wrong}"
 
 
-def make_samples(n: int, seed: int = 7) -> list[Sample]:
+def make_samples(n: int, seed: int = 7, kinds: list[str] = ALL_KINDS) -> list[Sample]:
     rng = random.Random(seed)
     samples = []
     for i in range(n):
         template = rng.choice(CHATTER)
         if i % 2 == 0:
-            kind, value, label = _pii(rng)
+            kind, value, label = _pii(rng, kinds)
             head = template.split("{x}")[0] + label
             text = head + value + template.split("{x}")[1]
             samples.append(Sample(text, [(len(head), len(head) + len(value), kind)]))
@@ -178,6 +219,51 @@ def build_presidio():  # type: ignore[no-untyped-def]
     )
     registry.add_recognizer(rec(PatternRecognizer, "email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"))
     registry.add_recognizer(rec(PatternRecognizer, "qq", r"(?<=QQ )\d{5,11}|(?<=QQ)\d{5,11}"))
+    # The four kinds the first version lacked: labelled WeChat ID, street address, plate, passport.
+    wechat_labels = (
+        "微信",
+        "微信 ",
+        "微信：",
+        "vx",
+        "vx ",
+        "vx：",
+        "vx:",
+        "wx",
+        "wx ",
+        "wx：",
+        "wx:",
+    )
+    registry.add_recognizer(
+        rec(
+            PatternRecognizer,
+            "wechat",
+            "(?:" + "|".join(f"(?<={re.escape(lab)})" for lab in wechat_labels) + ")"
+            r"[a-zA-Z][-_a-zA-Z0-9]{5,19}(?![-_a-zA-Z0-9])",
+        )
+    )
+    registry.add_recognizer(
+        rec(
+            PatternRecognizer,
+            "address",
+            r"(?:[\u4e00-\u9fa5]{2,3}省)?[\u4e00-\u9fa5]{2,4}市[\u4e00-\u9fa5]{1,5}(?:区|县)"
+            r"[\u4e00-\u9fa5]{1,8}(?:路|街|道|大道|巷)\d{1,5}号(?:\d{1,3}(?:栋|幢)\d{0,5})?",
+        )
+    )
+    registry.add_recognizer(
+        rec(
+            PatternRecognizer,
+            "plate",
+            r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
+            r"[A-HJ-NP-Z][·•]?[A-HJ-NP-Z0-9]{5,6}(?![A-Za-z0-9])",
+        )
+    )
+    registry.add_recognizer(
+        rec(
+            PatternRecognizer,
+            "passport",
+            r"(?<![A-Za-z0-9])(?:E[A-HJ-NP-Z0-9]\d{7}|[EG]\d{8})(?![0-9])",
+        )
+    )
     engine = BlankChineseEngine(models=[{"lang_code": "zh", "model_name": "blank"}])
     return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["zh"])
 
@@ -211,18 +297,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--six-kinds", action="store_true", help="the first version's six kinds")
     args = parser.parse_args()
-    samples = make_samples(args.n)
+    samples = make_samples(args.n, kinds=SIX_KINDS if args.six_kinds else ALL_KINDS)
     print(
         f"{len(samples)} messages, {sum(len(s.spans) for s in samples)} with personal data, "
         f"average {sum(len(s.text) for s in samples) / len(samples):.0f} characters"
     )
 
-    from huzhu.screening import screen
+    from huzhu.screening import screen, screen_many
 
     def run_huzhu() -> list[list[tuple[int, int]]]:
         return [
             [(f.start, f.end) for f in screen(s.text).findings if f.kind == "pii"] for s in samples
+        ]
+
+    def run_huzhu_many() -> list[list[tuple[int, int]]]:
+        return [
+            [(f.start, f.end) for f in verdict.findings if f.kind == "pii"]
+            for verdict in screen_many([s.text for s in samples])
         ]
 
     analyzer = build_presidio()
@@ -237,25 +330,33 @@ def main() -> None:
     # latency is reported by bench/screen_speed.py), then timed in CPU seconds of this process —
     # the machine is shared — best of ``--rounds``.
     huzhu_found, huzhu_secs = _timed(run_huzhu, args.rounds)
+    many_found, many_secs = _timed(run_huzhu_many, args.rounds)
+    assert many_found == huzhu_found
     presidio_found, presidio_secs = _timed(run_presidio, args.rounds)
 
     rows = [
-        ("Huzhu (full pipeline)", huzhu_found, huzhu_secs),
+        ("Huzhu screen (full)", huzhu_found, huzhu_secs),
+        ("Huzhu screen_many (full)", many_found, many_secs),
         ("Presidio (PII only)", presidio_found, presidio_secs),
     ]
-    print(f"{'engine':24} {'msgs/s':>10} {'precision':>10} {'recall':>8} {'F1':>6}")
+    print(f"{'engine':26} {'msgs/s':>10} {'precision':>10} {'recall':>8} {'F1':>6}")
     for name, found, secs in rows:
         p, r, f = score(found, samples)
-        print(f"{name:24} {len(samples) / secs:10.0f} {p:10.3f} {r:8.3f} {f:6.3f}")
-    print(f"speed ratio Huzhu / Presidio: {presidio_secs / huzhu_secs:.1f}x")
-    misses = Counter(
-        k
-        for s, f in zip(samples, huzhu_found, strict=True)
-        for st, en, k in s.spans
-        if not any(a < en and st < b for a, b in f)
-    )
-    if misses:
-        print("Huzhu misses by category:", dict(misses))
+        print(f"{name:26} {len(samples) / secs:10.0f} {p:10.3f} {r:8.3f} {f:6.3f}")
+    print(f"speed ratio Huzhu screen / Presidio: {presidio_secs / huzhu_secs:.1f}x")
+    print(f"speed ratio Huzhu screen_many / Presidio: {presidio_secs / many_secs:.1f}x")
+    per_kind = Counter(k for s in samples for _a, _b, k in s.spans)
+    for name, found in (("Huzhu", huzhu_found), ("Presidio", presidio_found)):
+        missed = Counter(
+            k
+            for s, f in zip(samples, found, strict=True)
+            for st, en, k in s.spans
+            if not any(a < en and st < b for a, b in f)
+        )
+        print(
+            f"{name} recall by kind: "
+            + ", ".join(f"{k} {per_kind[k] - missed[k]}/{per_kind[k]}" for k in sorted(per_kind))
+        )
 
 
 if __name__ == "__main__":

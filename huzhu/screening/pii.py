@@ -629,8 +629,11 @@ def _address_candidates(text: str) -> list[_Cand]:
 # Entry points.
 
 _DIGIT_RE = re.compile(r"[0-9]")
-# Plates and passports: a letter glued to digits (京a12345, e12345678).
-_PLATE_GATE_RE = re.compile(r"[a-z][·•.\s-]?[0-9a-z]{0,2}[0-9]{3}")
+# Plates and passports: a letter glued to digits (京a12345, e12345678), or a province character
+# and a city letter (plates with letters among the last characters: 粤b3a1c2, 京a8b8c8).
+_PLATE_GATE_RE = re.compile(
+    r"[a-z][·•.\s-]?[0-9a-z]{0,2}[0-9]{3}|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][a-hj-np-z]"
+)
 # Gates: every alternative starts with a literal character so sre can skip straight to the
 # possible first characters (a character class as the first item of any alternative disables that).
 _WECHAT_GATE_ALTERNATIVES = [

@@ -83,6 +83,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("湖北省武汉市洪山区清河刘街G座 430000", [("address", "湖北省武汉市洪山区清河刘街G座")]),
         ("车牌京A12345", [("plate", "京A12345")]),
         ("粤B·D12345", [("plate", "粤B·D12345")]),
+        ("车牌 粤B3A1C2 挡住我了", [("plate", "粤B3A1C2")]),  # letters among the last characters
+        ("京A8B8C8", [("plate", "京A8B8C8")]),
         ("护照E12345678", [("passport", "E12345678")]),
         ("座机 010-12345678", [("landline", "010-12345678")]),
         ("电话 0755-8765 4321", [("landline", "0755-8765 4321")]),

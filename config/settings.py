@@ -282,6 +282,9 @@ EXPORT_KEEP_HOURS = env_int("HUZHU_EXPORT_KEEP_HOURS", 48)
 RATE_LIMITS_ENABLED = env_bool("HUZHU_RATE_LIMITS", default=not TESTING)
 API_RATE_PER_USER_MINUTE = env_int("HUZHU_API_RATE_PER_USER", 200)
 API_RATE_ANON_PER_IP_MINUTE = env_int("HUZHU_API_RATE_ANON", 60)
+# Posting: resources, questions and answers of one member share this budget (0 switches it off).
+POSTING_RATE_PER_MEMBER = env_int("HUZHU_POSTING_RATE", 10)
+POSTING_RATE_WINDOW_SECONDS = env_int("HUZHU_POSTING_RATE_WINDOW", 600)
 # Outbound requests (webhooks) may reach private addresses only when this is on.
 OUTBOUND_ALLOW_PRIVATE = env_bool("HUZHU_OUTBOUND_ALLOW_PRIVATE", False)
 

@@ -476,6 +476,9 @@ def aid_request_post(
         if not title:
             raise InvalidInput(_("请填写求助标题。"), code="invalid_title")
         fields["category"] = category
+        from huzhu.privacy.ratelimit import posting_rate_check
+
+        posting_rate_check(user=actor)  # questions, answers and resources share one budget
         screened_source = f"{title}\n{body}"
     else:
         parsed = share_text_parse(f"{text}\n{link}" if link else text) if (text or link) else None
@@ -864,6 +867,9 @@ def answer_post(*, actor: User, request_id: int, body: str, idempotency_key: str
         raise InvalidInput(_("请填写回答内容。"), code="invalid_body")
     if len(body) > ANSWER_MAX:
         raise InvalidInput(_("回答最多 5000 个字符。"), code="invalid_body")
+    from huzhu.privacy.ratelimit import posting_rate_check
+
+    posting_rate_check(user=actor)  # questions, answers and resources share one budget
     screened = _screen(text=body, author=actor, group=request.group, kind="answer")
     _refuse_blocked(screened)
     if screened.has_link:

@@ -1,4 +1,7 @@
-"""API rate limits: per user per minute (Zulip's default, 200) and per IP for anonymous calls.
+"""API rate limits: per user per minute (Zulip's default, 200) and per IP for anonymous calls;
+and the posting limit: resources, questions and answers of one member share one budget
+(``POSTING_RATE_PER_MEMBER`` per ``POSTING_RATE_WINDOW_SECONDS``, default 10 per 10 minutes, set
+with ``HUZHU_POSTING_RATE`` / ``HUZHU_POSTING_RATE_WINDOW``). Chat and reports keep their own.
 
 A fixed one-minute window counted in the cache with ``add`` + ``incr``, which are atomic in Redis,
 so every process and machine shares the count. Over the limit the API answers 429 with
@@ -9,11 +12,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+
+from huzhu.core.errors import RateLimited
+
+if TYPE_CHECKING:
+    from huzhu.accounts.models import User
 
 WINDOW = 60
 
@@ -40,22 +49,52 @@ def _identity(request: HttpRequest) -> tuple[str, int]:
     return f"ip{_client_ip(request)}", settings.API_RATE_ANON_PER_IP_MINUTE
 
 
-def rate_limit_hit(*, identity: str, limit: int, now: float | None = None) -> int:
+def rate_limit_hit(
+    *,
+    identity: str,
+    limit: int,
+    now: float | None = None,
+    window_seconds: int = WINDOW,
+    scope: str = "api",
+) -> int:
     """Count one request; return 0 if allowed, else the seconds until the window resets."""
     now = time.time() if now is None else now
-    window = int(now // WINDOW)
-    key = f"rl:api:{identity}:{window}"
-    if cache.add(key, 1, timeout=WINDOW + 5):
+    window = int(now // window_seconds)
+    key = f"rl:{scope}:{identity}:{window}"
+    if cache.add(key, 1, timeout=window_seconds + 5):
         count = 1
     else:
         try:
             count = cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=WINDOW + 5)
+            cache.add(key, 1, timeout=window_seconds + 5)
             count = 1
     if count <= limit:
         return 0
-    return max(1, int((window + 1) * WINDOW - now))
+    return max(1, int((window + 1) * window_seconds - now))
+
+
+def posting_rate_check(*, user: User) -> None:
+    """Count one post (a resource, a question or an answer) of ``user``; over the shared budget
+    raise 429 with the seconds to wait. Called by those services after their input checks, so a
+    form with a mistake costs nothing; refused and held posts count (they were attempts)."""
+    if not settings.RATE_LIMITS_ENABLED:
+        return
+    limit = settings.POSTING_RATE_PER_MEMBER
+    window = settings.POSTING_RATE_WINDOW_SECONDS
+    if limit <= 0:
+        return
+    wait = rate_limit_hit(identity=f"u{user.pk}", limit=limit, window_seconds=window, scope="post")
+    if wait:
+        raise RateLimited(
+            _(
+                "发布太频繁了：每 %(minutes)d 分钟最多发布 %(n)d 条（分享资源、提问和回答合计），"
+                "请 %(wait)d 秒后再试。"
+            )
+            % {"minutes": max(1, window // 60), "n": limit, "wait": wait},
+            retry_after=wait,
+            code="posting_rate_limited",
+        )
 
 
 class ApiRateLimitMiddleware:

@@ -281,6 +281,10 @@ def resource_share(
             from huzhu.screening.links import clean_url
 
             deal = DealLink(clean_url(parsed.link), "", "")
+    from huzhu.privacy.ratelimit import posting_rate_check
+
+    # Questions, answers and resources (reshares too) share one posting budget.
+    posting_rate_check(user=actor)
     screened = _screen(text=f"{title}\n{body}", author=actor, group=group)
     _refuse_blocked(screened)
     shown_title, shown_body = _split_screened(screened.text, title)

@@ -11,16 +11,23 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from huzhu.accounts.models import TokenScope
-from huzhu.core.errors import HuzhuError
+from huzhu.core.errors import HuzhuError, RateLimited
 
 
 class ServiceForm(forms.Form):
     error_fields: ClassVar[dict[str, str]] = {}
 
     def add_service_error(self, exc: HuzhuError) -> None:
-        """Attach a service error to the field it concerns (or to the form as a whole)."""
+        """Attach a service error to the field it concerns (or to the form as a whole).
+
+        A rate limit also tells the response how long to wait (``Retry-After``, added by
+        ``HuzhuErrorMiddleware`` to the 429 page that shows the form again with its content)."""
         field = self.error_fields.get(exc.code)
         self.add_error(field if field in self.fields else None, str(exc.message))
+        if isinstance(exc, RateLimited):
+            from huzhu.web.middleware import note_retry_after
+
+            note_retry_after(exc.retry_after)
 
 
 class SignupForm(ServiceForm):

@@ -10,6 +10,7 @@ page either. The JSON API renders its own errors and is left alone.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.contrib.auth.views import redirect_to_login as django_redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -49,12 +50,25 @@ def render_error(request: HttpRequest, exc: HuzhuError) -> HttpResponse:
     return response
 
 
+# A view that caught a RateLimited and shows it on its form (status 429) notes the wait here;
+# the middleware turns it into the Retry-After header.
+_retry_after: ContextVar[int | None] = ContextVar("huzhu_retry_after", default=None)
+
+
+def note_retry_after(seconds: int) -> None:
+    _retry_after.set(seconds)
+
+
 class HuzhuErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        _retry_after.set(None)
         response = self.get_response(request)
+        wait = _retry_after.get()
+        if response.status_code == 429 and wait is not None and "Retry-After" not in response:
+            response["Retry-After"] = str(wait)
         if is_htmx(request) and response.status_code in REDIRECTS and "Location" in response:
             # The browser's XHR would follow a redirect and htmx would swap the whole next page
             # (often the login page, when a session expired) into a panel. Navigate instead.

@@ -335,12 +335,13 @@ def request_list(
 
 @router.post(
     "/groups/{group_id}/requests",
-    response={201: AidRequestOut, **errors(400, 403, 404, 409, 422)},
+    response={201: AidRequestOut, **errors(400, 403, 404, 409, 422, 429)},
     summary="发布拼团、助力或求助 / Post a group-buy, boost or question",
     description=(
         "For a group-buy or boost, paste the share text in `text`; empty fields are filled from "
         "it and the link is published without sharer parameters. 409 `same_goods_open` carries "
-        "`existing_id`: join that request instead."
+        "`existing_id`: join that request instead. Questions count towards the member's posting "
+        "limit (429 `posting_rate_limited` with `Retry-After`)."
     ),
 )
 def request_post(
@@ -412,7 +413,7 @@ def help_endpoint(
 
 @router.post(
     "/requests/{request_id}/answers",
-    response={201: AnswerOut, **errors(400, 403, 404, 409, 422)},
+    response={201: AnswerOut, **errors(400, 403, 404, 409, 422, 429)},
     summary="回答求助 / Answer a question",
 )
 def answer_endpoint(

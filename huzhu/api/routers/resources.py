@@ -185,7 +185,7 @@ def resource_list(
 
 @router.post(
     "/groups/{group_id}",
-    response={201: ResourceOut, **errors(400, 403, 404, 422)},
+    response={201: ResourceOut, **errors(400, 403, 404, 422, 429)},
     summary="分享资源 / Share a resource",
     description="The text is screened with the group's rules; a deal's link is stored clean.",
 )
@@ -277,7 +277,7 @@ def resource_confirm(
 
 @router.post(
     "/{resource_id}/reshare",
-    response={201: ResourceOut, **errors(400, 403, 404, 422)},
+    response={201: ResourceOut, **errors(400, 403, 404, 422, 429)},
     summary="转发到我的另一个群 / Re-share into another of my groups",
 )
 def resource_reshare(

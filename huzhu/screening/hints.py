@@ -19,13 +19,15 @@ from huzhu.screening.pii import GATE_FIRST_CHARS
 
 __all__ = ["DIGIT", "LINK", "PII", "char_flags"]
 
-# Bits 1–8 are normalize's HINT_* bits.
-DIGIT = 16  # an ASCII digit
-PII = 32  # a character ``pii._GATE_RE`` can start with
-_LINK_BEFORE = 64  # [a-z0-9-]: before the dot of "abc.com", "taobao点com", "1.2.3.4"
-_LINK_DOT = 128  # what ``links._GATE_RE`` accepts after it: . 点 。 ( [
-_COLON = 256  # the ":" of "://"
-LINK = 512  # ``links._may_hold_link`` may be true: a ":" or [a-z0-9-] right before a dot-like
+# Bits 1–32 are normalize's HINT_* bits.
+DIGIT = 64  # an ASCII digit
+PII = 128  # a character ``pii._GATE_RE`` can start with
+_LINK_BEFORE = 256  # [a-z0-9-]: before the dot of "abc.com", "taobao点com", "1.2.3.4"
+_LINK_DOT = 512  # what ``links._GATE_RE`` accepts after it: . 点 。 ( [
+_COLON = 1024  # the ":" of "://"
+LINK = 2048  # ``links._may_hold_link`` may be true: a ":" or [a-z0-9-] right before a dot-like
+_RUN = _normalize.HINT_RUN_CHAR
+_NUMERAL_RUN = _normalize.HINT_NUMERAL_RUN
 
 
 def _build() -> np.ndarray:
@@ -69,4 +71,7 @@ def char_flags(texts: Sequence[str]) -> list[int]:
     pair = (flags[:-1] & _LINK_BEFORE).astype(bool) & (flags[1:] & _LINK_DOT).astype(bool)
     flags[:-1] |= pair.astype(np.uint16) * np.uint16(LINK)
     flags |= np.where(flags & _COLON, np.uint16(LINK), np.uint16(0))
+    run = (flags & _RUN).astype(bool)
+    four = run[:-3] & run[1:-2] & run[2:-1] & run[3:]
+    flags[:-3] |= four.astype(np.uint16) * np.uint16(_NUMERAL_RUN)
     return np.bitwise_or.reduceat(flags, starts).tolist()

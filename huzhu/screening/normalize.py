@@ -416,35 +416,43 @@ HINT_ANY = 1
 HINT_CHANGE = 2
 HINT_IRREGULAR = 4
 HINT_CN_DIGIT = 8
+# A character that can be part of a numeral run once steps 1 and 2 are done (a digit, a numeral, a
+# separator, or one that translates into one of those); ``HINT_NUMERAL_RUN``: four of them in a
+# row. Without an irregular replacement every character of a run after step 2 comes from one
+# character of the text, and what lay between them was removed, so a numeral run of four needs
+# four such characters in a row in the text itself.
+HINT_RUN_CHAR = 16
+HINT_NUMERAL_RUN = 32
 
 
 def hint_classes() -> dict[int, set[int]]:
     """The code points behind each hint bit (astral code points are in the first three)."""
     cn = {ord(c) for c in CN_DIGITS}
     cn |= {cp for cp, rep in _TABLE.items() if any(c in CN_DIGITS for c in rep)}
+    run_chars = set("0123456789") | set(CN_DIGITS) | set(SEPARATOR_CHARS)
+    run = {ord(c) for c in run_chars}
+    run |= {cp for cp, rep in _TABLE.items() if len(rep) == 1 and rep in run_chars}
     return {
         HINT_ANY: set(_TABLE) | {ord(c) for c in SEPARATOR_CHARS},
         HINT_CHANGE: set(_TABLE),
         HINT_IRREGULAR: set(_IRREGULAR),
         HINT_CN_DIGIT: cn,
+        HINT_RUN_CHAR: run,
     }
 
 
 def normalize_hinted(text: str, hints: int) -> Normalized:
     """``normalize(text)``, given the ``HINT_*`` bits of ``text``: the regular-expression searches
     whose answer the bits already give are skipped. Same result as ``normalize``."""
+    # Numerals need a Chinese numeral and, unless a replacement is irregular, a run of four.
+    numerals = bool(hints & HINT_CN_DIGIT) and bool(hints & (HINT_NUMERAL_RUN | HINT_IRREGULAR))
     if not hints & HINT_ANY:
-        if not hints & HINT_CN_DIGIT:
+        if not numerals:
             return Normalized(text, _letters_in_numbers(text))
         return normalize(text)
     if text.isascii():
         return normalize(text)
-    return _steps(
-        text,
-        bool(hints & HINT_CHANGE),
-        bool(hints & HINT_IRREGULAR),
-        bool(hints & HINT_CN_DIGIT),
-    )
+    return _steps(text, bool(hints & HINT_CHANGE), bool(hints & HINT_IRREGULAR), numerals)
 
 
 def _steps(text: str, change: bool | None, irregular: bool | None, numerals: bool) -> Normalized:

@@ -32,7 +32,7 @@ DEVSET = Path(__file__).resolve().parent / "data" / "devset.jsonl"
 _ALPHABET = (
     "加微信刷单兼职日赚贷款中奖扣扣谢谢大家帮忙今天一二三四五六七八九零幺两壹贰叁貳兩陸"
     "請問這個優惠券還能用嗎ＡＢＣｖｘ１２３号栋幢艾特圈座路省市区京沪粤"
-    "0123456789abcolvxwqAZ@.:/ *_-|~☆★·•。，！？点()[]+➕ \u200b\U0001f600\U0001d7cf\x00"
+    "0123456789abcolvxwqAZ@.:/ *_-|~☆★·•。，！？点()[]+➕ \u200b\u0301㉑⑩＊\U0001f600\U0001d7cf\x00"
 )
 _TEXT = st.text(alphabet=_ALPHABET, max_size=80) | st.text(max_size=40)
 _SAMPLES = [
@@ -99,6 +99,23 @@ def test_hints_never_hide_what_a_gate_would_find(texts: list[str]) -> None:
             assert not links._may_hold_link(norm_text)
         if not g & hints.DIGIT:
             assert not any(c in "0123456789" for c in norm_text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet="一二三四五六七八九零幺壹貳兩陸 *·-＊㉑⑩0123456789加微信好\u0301\u200b",
+            max_size=30,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_numeral_run_hint_on_dense_numerals_and_separators(texts: list[str]) -> None:
+    for text, f in zip(texts, hints.char_flags(texts), strict=True):
+        plain, hinted = normalize(text), normalize_hinted(text, f)
+        assert (hinted.text, hinted.numeral_spans) == (plain.text, plain.numeral_spans)
 
 
 def test_gate_first_chars_cover_every_gate_alternative() -> None:

@@ -1,5 +1,6 @@
 """Walking the API and the pages as one role: fill path parameters from the world, build a
-minimal valid body from the OpenAPI schema, and classify the answer."""
+minimal valid body from the OpenAPI schema (object ids in bodies and queries from the world too),
+and classify the answer."""
 
 from __future__ import annotations
 
@@ -43,17 +44,80 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def sample(schema: dict[str, Any], node: dict[str, Any], name: str = "") -> Any:
-    """A small value that satisfies ``node``: the text is ordinary Chinese, numbers are 1."""
+# Request-body (and query) fields that name an object, and the world id each takes, so a walk
+# with another group's ids really sends that group's objects in bodies too, not just in paths.
+BODY_IDS = {
+    "user_id": "user_id",
+    "member_id": "user_id",
+    "recipient_id": "user_id",
+    "helper_id": "helper_user_id",
+    "group_id": "group_id",
+    "reply_to": "message_id",
+}
+# Fields whose object depends on a type field beside them (the type's first choice is sent).
+TYPED_IDS = {
+    ("target_type", "target_id"): {
+        "message": "message_id",
+        "aid_request": "request_id",
+        "answer": "answer_id",
+        "resource": "resource_id",
+    },
+    ("share_type", "share_id"): {"aid": "request_id", "resource": "resource_id"},
+}
+# Optional fields sent anyway, so their ids are probed: the first group present in a body.
+OPTIONAL_PROBES = (("target_type", "target_id"), ("share_type", "share_id"), ("group_id",))
+TYPE_CHOICE = {"share_type": "aid"}
+
+
+def _typed_id(name: str, values: dict[str, Any], ids: dict[str, Any]) -> Any:
+    for (type_field, id_field), kinds in TYPED_IDS.items():
+        if name == id_field:
+            key = kinds.get(str(values.get(type_field, "")))
+            return ids.get(key, 999999) if key else None
+    return None
+
+
+def object_id(name: str, values: dict[str, Any], ids: dict[str, Any] | None) -> Any:
+    """The world id for a body or query field that names an object, else None."""
+    if ids is None:
+        return None
+    typed = _typed_id(name, values, ids)
+    if typed is not None:
+        return typed
+    if name in BODY_IDS:
+        return ids.get(BODY_IDS[name], 999999)
+    return None
+
+
+def sample(
+    schema: dict[str, Any], node: dict[str, Any], name: str = "", ids: dict[str, Any] | None = None
+) -> Any:
+    """A small value that satisfies ``node``: the text is ordinary Chinese, numbers are 1, and
+    fields naming an object take that object's id from ``ids`` (the world of one group)."""
     node = _resolve(schema, node)
     if "enum" in node:
-        return node["enum"][0]
+        choice = TYPE_CHOICE.get(name)
+        return choice if choice in node["enum"] else node["enum"][0]
     if "const" in node:
         return node["const"]
     kind = node.get("type")
     if kind == "object":
         props = node.get("properties", {})
-        return {k: sample(schema, v, k) for k, v in props.items() if k in node.get("required", [])}
+        wanted = [k for k in props if k in node.get("required", [])]
+        if ids is not None:
+            for probe in OPTIONAL_PROBES:
+                if all(field in props for field in probe):
+                    wanted += [f for f in probe if f not in wanted]
+                    break
+        out: dict[str, Any] = {}
+        # Type fields first, so an id beside them knows which object it names.
+        for k in sorted(wanted, key=lambda k: not k.endswith("_type")):
+            found = object_id(k, out, ids)
+            if found is not None and _resolve(schema, props[k]).get("type") == "integer":
+                out[k] = found
+            else:
+                out[k] = sample(schema, props[k], k, ids)
+        return {k: out[k] for k in props if k in out}
     if kind == "array":
         return []
     if kind == "integer":
@@ -86,15 +150,16 @@ def build_request(
         return str(ids.get(name, 999999))
 
     url = PARAM.sub(fill, path)
-    query = {}
-    for prm in op.get("parameters", []):
-        if prm["in"] == "query" and prm.get("required"):
-            value = ids.get(prm["name"]) or sample(schema, prm["schema"], prm["name"])
-            query[prm["name"]] = value
+    query: dict[str, Any] = {}
+    params = [p for p in op.get("parameters", []) if p["in"] == "query" and p.get("required")]
+    for prm in sorted(params, key=lambda p: not p["name"].endswith("_type")):
+        found = object_id(prm["name"], query, ids)
+        value = found if found is not None else ids.get(prm["name"])
+        query[prm["name"]] = value or sample(schema, prm["schema"], prm["name"])
     body = None
     content = op.get("requestBody", {}).get("content", {})
     if "application/json" in content:
-        body = sample(schema, content["application/json"]["schema"])
+        body = sample(schema, content["application/json"]["schema"], ids=ids)
     return url, query, body
 
 

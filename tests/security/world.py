@@ -87,6 +87,7 @@ def _objects(group: Group, owner: User, poster: User, helper: User, prefix: str)
         "invite_id": invite.pk,
         "code": invite.code,
         "user_id": poster.pk,
+        "helper_user_id": helper.pk,
         "address_id": address.pk,
         "contact_request": lambda sender, recipient: contact_request_send(
             sender=sender, group=group, recipient_id=recipient.pk, message="你好"

@@ -18,7 +18,7 @@ from huzhu.accounts.models import User
 from huzhu.api.auth import request_user
 from huzhu.api.pagination import Pagination
 from huzhu.api.schemas import MAX_ID, GroupId, Text, UserId, errors
-from huzhu.core.errors import InvalidInput, NotFound
+from huzhu.core.errors import Forbidden, InvalidInput, NotFound
 from huzhu.groups.access import access_group
 from huzhu.moderation import appeals, banlists, factcheck, member_notes, reports, review, sanctions
 from huzhu.moderation.access import access_moderator
@@ -493,8 +493,12 @@ class PlatformBanIn(Schema):
     summary="封禁账号 / Ban an account from the platform (staff)",
 )
 def platform_ban(request: HttpRequest, payload: PlatformBanIn) -> Any:
+    actor = request_user(request)
+    if not actor.is_staff:
+        # Before looking the account up: otherwise 403 / 404 tells anyone which user ids exist.
+        raise Forbidden(_("只有平台工作人员可以封禁账号。"), code="not_staff")
     sanction = sanctions.platform_ban(
-        actor=request_user(request),
+        actor=actor,
         user=_user(payload.user_id),
         reason=payload.reason,
         text=payload.text,

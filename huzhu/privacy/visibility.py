@@ -27,7 +27,8 @@ ASPECTS = ("profile", "groups", "ledger")
 
 
 def _default(aspect: str) -> str:
-    return str(PrivacySettings._meta.get_field(f"{aspect}_visibility").default)
+    # The model's defaults, read from an unsaved row (no query).
+    return str(getattr(PrivacySettings(), f"{aspect}_visibility"))
 
 
 def audiences_for(*, owner_ids: Iterable[int], aspect: str) -> dict[int, str]:

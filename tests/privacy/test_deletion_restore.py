@@ -71,6 +71,8 @@ def test_no_restore_after_the_grace_period(alice):
 def test_staff_page_lists_pending_deletions_and_restores_with_a_reason(staff, alice, member):
     account_deletion_request(user=alice, password=PASSWORD)
     client = _client(staff)
+    assert 'data-testid="nav-staff-deletions"' in client.get("/account/privacy/").content.decode()
+    assert "nav-staff-deletions" not in _client(member).get("/account/privacy/").content.decode()
     page = client.get("/staff/deletions/").content.decode()
     assert f'data-testid="deletion-{alice.pk}"' in page and "阿丽" in page
     assert "阿丽" not in client.get("/staff/deletions/", {"q": "nobody"}).content.decode()

@@ -35,6 +35,9 @@ meant for programs, `message` is for people, in Chinese by default or English wi
 `Accept-Language: en`. Statuses: 400 bad input, 401 not authenticated, 403 not allowed,
 404 not found (also for groups you are not a member of, so their existence never leaks),
 409 conflict, 422 malformed request (with `errors` listing the fields), 429 rate limited.
+When the privacy policy or community rules change, a token of someone who has not accepted the
+new version gets 403 `consent_required` on every operation (except reading
+`GET /privacy/consent`, exports and deletion) until they accept on the website (`consent_url`).
 
 **分页 / Pagination** — lists take `limit` (1–100, default 20) and `offset`, and return
 `{"items": [...], "count": total}`.

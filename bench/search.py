@@ -7,8 +7,10 @@
         .venv/bin/python bench/search.py --items 1000000
 
 What is measured:
-- indexing rate: the real pipeline (``search_index_write``: jieba + bigrams in this process, delete
-  and insert in one transaction per batch of 500) over ``--index-sample`` items, items/s;
+- indexing rate: the real pipeline (``search_index_write``: jieba + bigrams, delete and insert in
+  one transaction per batch of 500) over ``--index-sample`` items, in one process and in
+  ``--workers`` processes at once (as many task workers), items/s; and ``huzhu reindex`` with
+  ``--workers`` processes over real Resource rows;
 - bulk load: the same segmentation on all workers (multiprocessing), then COPY (PostgreSQL) or
   executemany (SQLite, FTS5 triggers) — how fast a big index is built from scratch;
 - query latency: ``huzhu.search.query.search`` end to end (membership lookup, full-text match with
@@ -413,6 +415,7 @@ def bulk_load(*, items: int, group_ids: list[int], seed: int, workers: int) -> f
     if vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("DROP INDEX IF EXISTS search_doc_vector")
+            cur.execute("DROP INDEX IF EXISTS search_doc_recent")
     done = 0
     with Pool(workers) as pool:
         for rows in pool.imap(_segment_chunk, jobs):
@@ -460,23 +463,39 @@ def bulk_load(*, items: int, group_ids: list[int], seed: int, workers: int) -> f
         with connection.cursor() as cur:
             t = time.perf_counter()
             cur.execute("CREATE INDEX search_doc_vector ON search_searchdoc USING GIN (vector)")
+            print(f"  GIN index built in {time.perf_counter() - t:.1f} s")
+            t = time.perf_counter()
+            cur.execute(
+                "CREATE INDEX search_doc_recent ON search_searchdoc"
+                " USING GIN (search_recent_vector(segmented, group_id, created_at))"
+            )
+            print(f"  recent-documents GIN index built in {time.perf_counter() - t:.1f} s")
             cur.execute("ANALYZE search_searchdoc")
             cur.execute("ANALYZE groups_membership")
-            print(f"  GIN index built in {time.perf_counter() - t:.1f} s")
     return time.perf_counter() - started
 
 
-def indexing_rate(*, n: int, group_ids: list[int], seed: int) -> tuple[float, float]:
-    """The real per-batch pipeline in one process: segment + delete + insert, items/s."""
-    from huzhu.search.segment import jieba_load
+def _index_batches(batches: list) -> int:
     from huzhu.search.services import search_index_write
+
+    return sum(search_index_write(kind="resource", docs=batch) for batch in batches)
+
+
+def indexing_rate(
+    *, n: int, group_ids: list[int], seed: int, procs: int = 1
+) -> tuple[float, float]:
+    """The real per-batch pipeline (what each task worker runs): segment + delete + insert in
+    batches of 500, in ``procs`` processes at once (task workers), items/s."""
+    from django.db import connections
+
+    from huzhu.search.segment import jieba_load
     from huzhu.search.sources import DocData
 
     jieba_load()
     rng = random.Random(seed + 7)
     now = datetime.now(UTC)
     batches = []
-    base = 50_000_000
+    base = 50_000_000 + 1_000_000 * procs
     for b in range(0, n, 500):
         batch = []
         for i in range(b, min(b + 500, n)):
@@ -496,8 +515,13 @@ def indexing_rate(*, n: int, group_ids: list[int], seed: int) -> tuple[float, fl
         batches.append(batch)
     cpu0 = _cpu()
     started = time.perf_counter()
-    for batch in batches:
-        search_index_write(kind="resource", docs=batch)
+    if procs == 1:
+        _index_batches(batches)
+    else:
+        connections.close_all()  # each forked worker opens its own connection
+        shares = [batches[i::procs] for i in range(procs)]
+        with Pool(procs) as pool:
+            pool.map(_index_batches, shares)
     return n / (time.perf_counter() - started), n / (_cpu() - cpu0)
 
 
@@ -631,6 +655,11 @@ def main() -> None:
         action="store_true",
         help="measure queries on the index a previous run built (after a query change)",
     )
+    parser.add_argument(
+        "--no-queries",
+        action="store_true",
+        help="build the index and measure indexing only (query latency later, under the lock)",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("HUZHU_DATABASE_URL", "")
@@ -664,18 +693,22 @@ def main() -> None:
         f"indexing rate (huzhu reindex --workers {args.workers}, real Resource rows): "
         f"{rwall:,.0f} items/s wall clock, {rcpu:,.0f} items per CPU-second"
     )
-    wall, cpu = indexing_rate(n=args.index_sample, group_ids=group_ids, seed=args.seed)
-    print(
-        f"indexing rate (task pipeline, 1 process, batches of 500): {wall:,.0f} items/s wall "
-        f"clock, {cpu:,.0f} items per CPU-second"
-    )
+    for procs in sorted({1, args.workers}):
+        wall, cpu = indexing_rate(
+            n=args.index_sample, group_ids=group_ids, seed=args.seed, procs=procs
+        )
+        print(
+            f"indexing rate (task pipeline, {procs} process(es), batches of 500): {wall:,.0f} "
+            f"items/s wall clock, {cpu:,.0f} items per CPU-second (server CPU not included)"
+        )
     print(f"load average while measuring: {os.getloadavg()}")
     load_s = bulk_load(items=args.items, group_ids=group_ids, seed=args.seed, workers=args.workers)
     print(
         f"bulk load: {args.items / load_s:,.0f} items/s with {args.workers} workers ({load_s:.0f} s)"
     )
 
-    run_queries(args, group_ids=group_ids, member_of=member_of)
+    if not args.no_queries:
+        run_queries(args, group_ids=group_ids, member_of=member_of)
     cpu = subprocess.run(
         ["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
         capture_output=True,

@@ -5,18 +5,27 @@ memberships, so content of a group the member never joined, left or was removed 
 nothing — no result, no snippet, no count. Ranking: the backend's text relevance (FTS5 bm25 on
 SQLite, ts_rank on PostgreSQL) picks up to ``CANDIDATES`` matches; these are re-ranked by
 relevance, recency (half-life 30 days) and helpfulness (confirmations, accepted answers, helps).
+
+Bounded work for very common words: the full-text indexes also know each document's 30-day
+period (migration 0005), and a search without date filters first looks at the ``RECENT_PERIODS``
+latest periods only (the current one included, so 60–90 days); only when they hold fewer than
+``CANDIDATES`` matches does it search all time. So 纸巾 in a big group reads and ranks its recent
+matches, not every match of the last years, while a rare word still finds a two-year-old answer.
+Both backends apply the same rule, so they return the same results.
 Queries are cut into character bigrams (``segment.query_terms``), so no dictionary is loaded here.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -28,11 +37,18 @@ if TYPE_CHECKING:
     from huzhu.accounts.models import User
 
 CANDIDATES = 100
+PERIOD_SECONDS = 30 * 86400  # 2592000, as in migration 0005
+RECENT_PERIODS = 3
 SNIPPET_CHARS = 90
 RECENCY_HALF_LIFE_DAYS = 30.0
 W_RELEVANCE, W_RECENCY, W_HELPFUL = 0.65, 0.2, 0.15
 
 Mode = Literal["all", "any"]
+# How many terms a match needs: every one, all but one, or any (internal: "most" is the first,
+# cheaper pass of an any-term search, see ``_matches``).
+Level = Literal["all", "most", "any"]
+MOST_MAX_TERMS = 6  # all-but-one of more terms would make too long a query
+MOST_ENOUGH = 20  # all-but-one matches enough for a first page: no any-term scan
 
 # Filter names shown to members → (source kind, subkinds or None for all).
 KIND_FILTERS: dict[str, tuple[str, tuple[str, ...] | None]] = {
@@ -83,21 +99,45 @@ def _fts5_quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _fts5_match(terms: list[QueryTerm], group_ids: list[int], mode: Mode) -> str:
-    op = " AND " if mode == "all" else " OR "
-    text = op.join(_fts5_quote(t.text) + ("*" if t.prefix else "") for t in terms)
-    scope = " OR ".join(f'"g{int(g)}"' for g in group_ids)
+def _combine(parts: list[str], level: Level, and_op: str, or_op: str) -> str:
+    """Term conditions joined so that every one, all but one, or any of them must hold."""
+    if level == "all" or len(parts) == 1:
+        return and_op.join(parts)
+    if level == "any" or len(parts) == 2:
+        return or_op.join(parts)
+    subsets = (parts[:i] + parts[i + 1 :] for i in range(len(parts)))
+    return or_op.join("(" + and_op.join(subset) + ")" for subset in subsets)
+
+
+def _fts5_match(
+    terms: list[QueryTerm], group_ids: list[int], mode: Level, periods: Sequence[int] = ()
+) -> str:
+    parts = [_fts5_quote(t.text) + ("*" if t.prefix else "") for t in terms]
+    text = _combine(parts, mode, " AND ", " OR ")
+    if periods:
+        scope = " OR ".join(f'"g{int(g)}t{int(p)}"' for g in group_ids for p in periods)
+    else:
+        scope = " OR ".join(f'"g{int(g)}"' for g in group_ids)
     return f"segmented : ({text}) AND scope : ({scope})"
 
 
-def _tsquery(terms: list[QueryTerm], mode: Mode) -> str:
-    op = " & " if mode == "all" else " | "
+def _tsquery(terms: list[QueryTerm], mode: Level, periods: Sequence[int] = ()) -> str:
+    """The text part of a tsquery; with ``periods``, for the recent-documents index, whose terms
+    are prefixed by their document's period ("期692期纸巾", migration 0005)."""
     # Terms hold only letters, digits and CJK characters (segment._RUN_RE), so quoting is enough.
-    return op.join("'" + t.text.replace("'", "") + "'" + (":*" if t.prefix else "") for t in terms)
+    words = [(t.text.replace("'", ""), ":*" if t.prefix else "") for t in terms]
+    if periods:
+        parts = [
+            "(" + " | ".join(f"'期{int(p)}期{word}'{tail}" for p in periods) + ")"
+            for word, tail in words
+        ]
+    else:
+        parts = [f"'{word}'{tail}" for word, tail in words]
+    return _combine(parts, mode, " & ", " | ")
 
 
 def _tsquery_scoped(text_query: str, group_ids: list[int]) -> str:
-    # Group tokens "群<id>" (migration 0004): one GIN scan does the access intersection.
+    # Group tokens "群<id>" (migrations 0004, 0005): one GIN scan does the access intersection.
     scope = " | ".join(f"'群{int(g)}'" for g in group_ids)
     return f"({text_query}) & ({scope})"
 
@@ -146,19 +186,59 @@ def _utc(moment: datetime) -> datetime:
         )
 
 
+def period_of(moment: datetime) -> int:
+    """The 30-day period of ``moment`` (days since 1970 // 30), as the index stores it."""
+    return math.floor(_utc(moment).timestamp() / PERIOD_SECONDS)
+
+
+def recent_periods(now: datetime | None = None) -> list[int]:
+    """The periods searched first: the latest ``RECENT_PERIODS`` and the next one (clock skew)."""
+    current = period_of(now or timezone.now())
+    return list(range(current - RECENT_PERIODS + 1, current + 2))
+
+
+@dataclass(slots=True)
+class Candidate:
+    doc_id: int
+    rel: float
+    created_at: datetime
+    helpfulness: int
+    boost: float
+
+
+def _aware(value: Any) -> datetime:
+    """A datetime from the cursor: PostgreSQL gives one, SQLite the stored UTC text."""
+    moment = value if isinstance(value, datetime) else parse_datetime(str(value))
+    if moment is None:
+        raise ValueError(f"not a datetime: {value!r}")
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+_PG_SELECT = (
+    "SELECT d.id, ts_rank(d.vector, t, 1) AS rel, d.created_at, d.helpfulness, d.boost"
+    " FROM search_searchdoc d, to_tsquery('simple'::regconfig, %s) q,"
+    " to_tsquery('simple'::regconfig, %s) t WHERE "
+)
+_PG_SQL = _PG_SELECT + "d.vector @@ q"
+# The expression of the recent-documents index (migration 0005), written exactly as indexed.
+_PG_RECENT_SQL = _PG_SELECT + "search_recent_vector(d.segmented, d.group_id, d.created_at) @@ q"
+
+
 def _candidates(
     *,
     user: User,
     group_ids: list[int],
     terms: list[QueryTerm],
-    mode: Mode,
+    mode: Level,
     kinds: list[str],
     group_id: int | None,
     since: datetime | None,
     until: datetime | None,
     exclude: tuple[str, int] | None,
-) -> list[tuple[int, float]]:
-    """(doc id, text relevance ≥ 0) of the best text matches the member may see."""
+    periods: Sequence[int] = (),
+) -> list[Candidate]:
+    """The best text matches the member may see, with what re-ranking needs (one statement:
+    the rows are read once). ``periods``: only documents of these 30-day periods."""
     # The group filter is applied by the scope in the full-text match (below), not here.
     extra_sql, extra_params = _filters_sql(kinds=kinds, group_id=None, since=since, until=until)
     if exclude is not None:
@@ -179,37 +259,43 @@ def _candidates(
     params: list[Any] = [*access_params, *extra_params, CANDIDATES]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            match = _fts5_match(terms, scope_ids, mode)
+            match = _fts5_match(terms, scope_ids, mode, periods)
             if extra_sql:
                 sql = (
-                    "SELECT d.id, -bm25(search_fts, 1.0, 0.0) AS rel FROM search_fts"
-                    " JOIN search_searchdoc d ON d.id = search_fts.rowid"
+                    "SELECT d.id, -bm25(search_fts, 1.0, 0.0) AS rel, d.created_at, d.helpfulness,"
+                    " d.boost"
+                    " FROM search_fts JOIN search_searchdoc d ON d.id = search_fts.rowid"
                     " WHERE search_fts MATCH %s"
                 )
                 cursor.execute(sql + where, [match, *params])
             else:
                 # No filter outside the FTS table: let FTS5 rank and cut first, then join.
                 sql = (
-                    "SELECT d.id, f.rel FROM (SELECT rowid, -bm25(search_fts, 1.0, 0.0) AS rel"
+                    "SELECT d.id, f.rel, d.created_at, d.helpfulness, d.boost FROM (SELECT rowid,"
+                    " -bm25(search_fts, 1.0, 0.0) AS rel"
                     " FROM search_fts WHERE search_fts MATCH %s"
                     " ORDER BY bm25(search_fts, 1.0, 0.0) LIMIT %s) f"
                     " JOIN search_searchdoc d ON d.id = f.rowid WHERE 1 = 1"
                 )
                 cursor.execute(sql + where, [match, CANDIDATES, *params])
         elif connection.vendor == "postgresql":
-            # Matching uses the scoped query (text AND one of the groups); ranking the text alone.
-            sql = (
-                "SELECT d.id, ts_rank(d.vector, t, 1) AS rel FROM search_searchdoc d,"
-                " to_tsquery('simple'::regconfig, %s) q, to_tsquery('simple'::regconfig, %s) t"
-                " WHERE d.vector @@ q"
-            )
-            text_query = _tsquery(terms, mode)
-            cursor.execute(
-                sql + where, [_tsquery_scoped(text_query, scope_ids), text_query, *params]
-            )
+            # Matching uses the scoped query (text AND one of the groups), on the recent-documents
+            # index when ``periods`` are given; ranking the text alone, on the stored vector.
+            sql = _PG_RECENT_SQL if periods else _PG_SQL
+            match_query = _tsquery_scoped(_tsquery(terms, mode, periods), scope_ids)
+            cursor.execute(sql + where, [match_query, _tsquery(terms, mode), *params])
         else:  # pragma: no cover - only SQLite and PostgreSQL are supported
             raise NotImplementedError(connection.vendor)
-        return [(row[0], float(row[1] or 0.0)) for row in cursor.fetchall()]
+        return [
+            Candidate(
+                doc_id=row[0],
+                rel=float(row[1] or 0.0),
+                created_at=_aware(row[2]),
+                helpfulness=int(row[3] or 0),
+                boost=float(row[4] if row[4] is not None else 1.0),
+            )
+            for row in cursor.fetchall()
+        ]
 
 
 def _spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
@@ -254,12 +340,35 @@ def highlight(text: str, needles: list[str], *, window: int | None = None) -> Sa
     return mark_safe("".join(out))  # noqa: S308 - every piece of user text above is escaped
 
 
-def _score(rel: float, best: float, doc: SearchDoc, now: datetime) -> float:
-    relevance = rel / best if best > 0 else 0.0
-    age_days = max((now - doc.created_at).total_seconds() / 86400.0, 0.0)
+def _score(c: Candidate, best: float, now: datetime) -> float:
+    relevance = c.rel / best if best > 0 else 0.0
+    age_days = max((now - c.created_at).total_seconds() / 86400.0, 0.0)
     recency = 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
-    helpful = min(1.0, math.log1p(max(doc.helpfulness, 0)) / math.log1p(10))
-    return doc.boost * (W_RELEVANCE * relevance + W_RECENCY * recency + W_HELPFUL * helpful)
+    helpful = min(1.0, math.log1p(max(c.helpfulness, 0)) / math.log1p(10))
+    return c.boost * (W_RELEVANCE * relevance + W_RECENCY * recency + W_HELPFUL * helpful)
+
+
+def _matches(*, mode: Mode, windowed: bool, terms: list[QueryTerm], **args: Any) -> list[Candidate]:
+    """Recent periods first when ``windowed``; all time when they hold too few matches.
+
+    An any-term search of 3 to ``MOST_MAX_TERMS`` terms first asks for all terms but one; with
+    ``MOST_ENOUGH`` such matches (a page) only those are shown — they are the best any-term
+    matches anyway (text relevance grows with the terms matched), and a common word among the
+    terms (怎么, 15) no longer makes the scan read every document that contains it.
+    """
+    levels: list[tuple[Level, int]] = [(mode, CANDIDATES)]
+    if mode == "any" and 3 <= len(terms) <= MOST_MAX_TERMS:
+        levels = [("most", MOST_ENOUGH), ("any", CANDIDATES)]
+    found: list[Candidate] = []
+    for level, enough in levels:
+        if windowed:
+            found = _candidates(mode=level, terms=terms, periods=recent_periods(), **args)
+            if len(found) >= CANDIDATES:
+                return found
+        found = _candidates(mode=level, terms=terms, **args)
+        if len(found) >= enough:
+            return found
+    return found
 
 
 def search(
@@ -287,37 +396,31 @@ def search(
     args = {
         "user": user,
         "group_ids": group_ids,
-        "terms": terms,
         "kinds": kinds,
         "group_id": group_id,
         "since": since,
         "until": until,
         "exclude": exclude,
     }
-    candidates = _candidates(mode=mode, **args)  # type: ignore[arg-type]
+    # Explicit dates already bound the scan; otherwise recent periods first.
+    windowed = since is None and until is None
+    candidates = _matches(mode=mode, windowed=windowed, terms=terms, **args)
     if not candidates and mode == "all" and relax and len(terms) > 1:
-        candidates = _candidates(mode="any", **args)  # type: ignore[arg-type]
+        candidates = _matches(mode="any", windowed=windowed, terms=terms, **args)
         result.relaxed = bool(candidates)
         result.mode = "any"
     if not candidates:
         return result
-    # Scoring needs four small columns; text is loaded for the page only.
-    docs = SearchDoc.objects.only("id", "created_at", "helpfulness", "boost").in_bulk(
-        [doc_id for doc_id, _rel in candidates]
-    )
-    best = max(rel for _id, rel in candidates)
+    # Scoring uses the columns the match already read; text is loaded for the page only.
+    best = max(c.rel for c in candidates)
     now = timezone.now()
     scored = sorted(
-        (
-            (_score(rel, best, docs[doc_id], now), docs[doc_id])
-            for doc_id, rel in candidates
-            if doc_id in docs
-        ),
-        key=lambda pair: (-pair[0], -pair[1].pk),
+        ((_score(c, best, now), c.doc_id) for c in candidates),
+        key=lambda pair: (-pair[0], -pair[1]),
     )
-    page_ids = [doc.pk for _s, doc in scored[offset : offset + limit]]
+    page_ids = [doc_id for _s, doc_id in scored[offset : offset + limit]]
     full = SearchDoc.objects.defer("segmented").in_bulk(page_ids)
-    page = [(score, full[doc.pk]) for score, doc in scored[offset : offset + limit]]
+    page = [(score, full[doc_id]) for score, doc_id in scored[offset : offset + limit]]
     names = dict(
         Group.objects.filter(pk__in={d.group_id for _s, d in page}).values_list("id", "name")
     )

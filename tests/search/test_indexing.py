@@ -157,3 +157,21 @@ def test_reindex_command_rebuilds_and_drops_vanished_rows(group, member, immedia
     assert list(SearchDoc.objects.values_list("object_id", flat=True)) == [tip.pk]
     assert search(user=member, query="饺子").hits[0].doc.object_id == tip.pk
     assert search_reindex(kinds=["resource"]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reindex_on_every_core_indexes_everything(group, member, immediate_tasks):
+    """``huzhu reindex --workers 2``: forked workers segment (and on PostgreSQL write) the
+    batches; the result is the same index as in one process."""
+    titles = [f"第{i}期高数笔记分享" for i in range(7)] + ["煮饺子不破皮的小技巧"]
+    shared = [
+        resource_share(actor=member, group=group, kind="study", title=title) for title in titles
+    ]
+    SearchDoc.objects.all().delete()
+    SearchDoc.objects.create(kind="resource", object_id=999_999, group=group, segmented="饺子")
+    assert search_reindex(kinds=["resource"], workers=2, batch_size=3) == len(shared)
+    assert sorted(SearchDoc.objects.values_list("object_id", flat=True)) == sorted(
+        r.pk for r in shared
+    )
+    assert len(search(user=member, query="高数笔记").hits) == 7
+    assert search(user=member, query="饺子").hits[0].doc.object_id == shared[-1].pk

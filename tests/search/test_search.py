@@ -144,3 +144,81 @@ def test_exclude_leaves_out_the_object_itself(group, member):
     add_doc(group, "纸巾团购")
     result = search(user=member, query="纸巾", exclude=("resource", oid))
     assert titles(result) == ["纸巾团购"]
+
+
+def test_common_words_rank_recent_matches_and_rare_words_still_find_old_ones(
+    group, member, monkeypatch
+):
+    """Recent periods first: a very common word ranks its recent matches (bounded work); a word
+    with few recent matches is searched over all time, so an old answer is still found."""
+    from huzhu.search import query
+
+    monkeypatch.setattr(query, "CANDIDATES", 3)
+    old = add_doc(group, "纸巾囤货攻略：纸巾纸巾怎么选最划算", days_old=400)
+    recent = {add_doc(group, f"纸巾特价第{i}波", days_old=i) for i in range(3)}
+    found = search(user=member, query="纸巾")
+    assert {hit.doc.object_id for hit in found.hits} == recent
+    assert old not in {hit.doc.object_id for hit in found.hits}
+    # Fewer than CANDIDATES recent matches: the whole history is searched.
+    answer = add_doc(group, "考研英语真题答案在群文件里", days_old=700)
+    assert [hit.doc.object_id for hit in search(user=member, query="考研英语").hits] == [answer]
+    # Explicit dates search exactly the range asked for.
+    now = timezone.now()
+    in_range = search(
+        user=member, query="纸巾", since=now - timedelta(days=500), until=now - timedelta(days=100)
+    )
+    assert [hit.doc.object_id for hit in in_range.hits] == [old]
+
+
+def test_period_tokens_are_not_searchable_words(group, member):
+    from huzhu.search.query import period_of
+
+    add_doc(group, "周末一起爬山", days_old=0)
+    token = str(period_of(timezone.now()))
+    for text in (f"群{group.pk}期{token}", f"g{group.pk}t{token}", f"群{group.pk}", f"g{group.pk}"):
+        assert search(user=member, query=text).hits == []
+
+
+def test_recent_periods_match_chinese_english_prefixes_and_numbers(group, member):
+    """The recent-first scan (FTS5 scope tokens, PostgreSQL expression index) finds what the
+    all-time scan finds, limited to recent documents."""
+    from huzhu.search import query
+    from huzhu.search.models import SearchDoc
+    from huzhu.search.segment import query_terms
+
+    recent = add_doc(group, "iPhone15手机壳9.9元包邮", days_old=2)
+    add_doc(group, "iPhone15手机壳19元", days_old=300)
+
+    def window(text, mode="all"):
+        found = query._candidates(
+            user=member,
+            group_ids=[group.pk],
+            terms=query_terms(text),
+            mode=mode,
+            kinds=[],
+            group_id=None,
+            since=None,
+            until=None,
+            exclude=None,
+            periods=query.recent_periods(),
+        )
+        return [SearchDoc.objects.get(pk=c.doc_id).object_id for c in found]
+
+    for text in ("手机壳", "iph", "iphone 15", "9.9", "包邮 火锅"):
+        mode = "any" if " 火锅" in text else "all"
+        assert window(text, mode) == [recent], text
+
+
+def test_relaxed_search_shows_most_terms_matches_first(group, member, monkeypatch):
+    """No document has every term: documents with all terms but one are shown when there are
+    enough of them; otherwise any-term matches."""
+    from huzhu.search import query
+
+    add_doc(group, "考研 高数 真题")
+    add_doc(group, "高数课本转让")
+    monkeypatch.setattr(query, "MOST_ENOUGH", 1)
+    result = search(user=member, query="考研 高数 笔记")
+    assert titles(result) == ["考研 高数 真题"] and result.relaxed
+    monkeypatch.setattr(query, "MOST_ENOUGH", 2)
+    result = search(user=member, query="考研 高数 笔记")
+    assert titles(result) == ["考研 高数 真题", "高数课本转让"] and result.relaxed

@@ -7,6 +7,7 @@ repair updates a stopped worker missed.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -33,8 +34,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=1,
-            help="processes that segment text in parallel (use the number of cores for big runs)",
+            default=os.cpu_count() or 1,
+            help="processes that segment (and on PostgreSQL write) in parallel; default: one "
+            "per core; 1 = all in this process",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,7 +46,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with tqdm(total=expected, unit="item", disable=options["verbosity"] == 0) as bar:
             done = search_reindex(
-                kinds=kinds, batch_size=options["batch_size"], progress=bar.update
+                kinds=kinds,
+                batch_size=options["batch_size"],
+                progress=bar.update,
+                workers=max(1, options["workers"]),
             )
         elapsed = time.perf_counter() - started
         rate = done / elapsed if elapsed > 0 else 0.0

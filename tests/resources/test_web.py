@@ -115,3 +115,13 @@ def test_pages_have_no_inline_scripts_or_styles(client_for, group, alice):
     ):
         html = client_for(alice).get(url).content.decode()
         assert "<script>" not in html and "style=" not in html and "<style" not in html
+
+
+def test_my_menu_leads_to_my_savings(client_for, group, alice, bob):
+    deal = share_deal(alice, group)
+    client_for(bob).post(
+        f"/resources/{deal.pk}/confirm/", {"verdict": "valid", "bought": "on"}, follow=True
+    )
+    me = client_for(bob).get("/me/")
+    assert 'href="/me/savings/"' in me.content.decode() and "我省了多少" in text(me)
+    assert client_for(bob).get("/me/savings/").status_code == 200

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -44,7 +45,11 @@ from huzhu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from huzhu.groups.models import Group, Membership, MembershipStatus, Role
 from huzhu.moderation.hooks import review_item_enqueue
 from huzhu.moderation.standing import FIRST_DAY, standing_for, standing_require
-from huzhu.notifications.services import notification_create, notification_create_many
+from huzhu.notifications.services import (
+    notification_create,
+    notification_create_many,
+    notification_prepare,
+)
 from huzhu.wellbeing.group import group_quiet_hours_check
 
 if TYPE_CHECKING:
@@ -139,6 +144,40 @@ def _notify(**kwargs: Any) -> None:
     notification_create(**kwargs)
 
 
+def _ledger_rows(
+    *,
+    group: Group | int,
+    gainer_id: int,
+    payer_id: int,
+    amount: int,
+    reason: str,
+    request: AidRequest | None,
+) -> list[LedgerEntry]:
+    """Move ``amount`` 互助值 from payer to gainer: two entries summing to zero (unsaved)."""
+    gid = group.pk if isinstance(group, Group) else group
+    now = timezone.now()
+    return [
+        LedgerEntry(
+            group_id=gid,
+            member_id=gainer_id,
+            counterpart_id=payer_id,
+            request=request,
+            amount=amount,
+            reason=reason,
+            created_at=now,
+        ),
+        LedgerEntry(
+            group_id=gid,
+            member_id=payer_id,
+            counterpart_id=gainer_id,
+            request=request,
+            amount=-amount,
+            reason=reason,
+            created_at=now,
+        ),
+    ]
+
+
 def _ledger_pair(
     *,
     group: Group | int,
@@ -149,30 +188,65 @@ def _ledger_pair(
     request: AidRequest | None,
 ) -> None:
     """Move ``amount`` 互助值 from payer to gainer: two entries summing to zero."""
-    gid = group.pk if isinstance(group, Group) else group
-    now = timezone.now()
     LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(
-                group_id=gid,
-                member_id=gainer_id,
-                counterpart_id=payer_id,
-                request=request,
-                amount=amount,
-                reason=reason,
-                created_at=now,
-            ),
-            LedgerEntry(
-                group_id=gid,
-                member_id=payer_id,
-                counterpart_id=gainer_id,
-                request=request,
-                amount=-amount,
-                reason=reason,
-                created_at=now,
-            ),
-        ]
+        _ledger_rows(
+            group=group,
+            gainer_id=gainer_id,
+            payer_id=payer_id,
+            amount=amount,
+            reason=reason,
+            request=request,
+        )
     )
+
+
+def _insert_sql(objs: list[Any], *, returning_pk: bool = False) -> tuple[str, list[Any]]:
+    """The ORM's own INSERT statement for unsaved rows of one model (columns, defaults and value
+    conversion exactly as ``bulk_create`` would write them), to be run inside a larger one."""
+    from django.db.models import AutoField
+    from django.db.models.sql import InsertQuery
+
+    model = type(objs[0])
+    fields = [
+        f for f in model._meta.concrete_fields if not f.generated and not isinstance(f, AutoField)
+    ]
+    query = InsertQuery(model)
+    query.insert_values(fields, objs)
+    compiler = query.get_compiler(using=connection.alias)
+    if returning_pk:
+        compiler.returning_fields = [model._meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, list(params)
+
+
+def _help_write_together(
+    *, help_: Help, request: AidRequest, ledger: list[LedgerEntry], notification: Any
+) -> None:
+    """PostgreSQL: the help row, the request's counter, the ledger pair and the requester's
+    notification in ONE statement (data-modifying CTEs), instead of four round trips. Only for a
+    help that does not complete the request (the common case); the caller holds the row lock."""
+    qn = connection.ops.quote_name
+    parts: list[str] = []
+    params: list[Any] = []
+    sql, values = _insert_sql([help_], returning_pk=True)
+    parts.append(f"h AS ({sql})")
+    params += values
+    table = qn(AidRequest._meta.db_table)
+    # Identifiers come from the models (quoted); every value is a bound parameter.
+    parts.append(f"r AS (UPDATE {table} SET {qn('helps_count')} = %s WHERE {qn('id')} = %s)")  # noqa: S608
+    params += [request.helps_count, request.pk]
+    sql, values = _insert_sql(ledger)
+    parts.append(f"l AS ({sql})")
+    params += values
+    if notification is not None:
+        sql, values = _insert_sql([notification], returning_pk=True)
+        parts.append(f"n AS ({sql})")
+        params += values
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {qn('id')} FROM h", params)  # noqa: S608
+        help_.pk = cursor.fetchone()[0]
+    help_._state.adding = False
+    help_._state.db = connection.alias
 
 
 def _announce(request: AidRequest) -> None:
@@ -628,31 +702,62 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
     one succeeds; the other is told it is full. A retry or double tap returns the first help.
     """
     key = _key(idempotency_key)
-    request = (
+    # One round trip: lock the request and read, beside it, the helper's membership, an earlier
+    # help of theirs and the requester's quiet-hours settings (for the notification below).
+    mine = Membership.objects.filter(
+        group_id=OuterRef("group_id"), user_id=actor.pk, status=MembershipStatus.ACTIVE
+    )
+    earlier = Help.objects.filter(request_id=OuterRef("pk"), helper_id=actor.pk).values("pk")[:1]
+    requests = (
         AidRequest.objects.select_for_update(of=("self",))
-        .select_related("group", "requester")
-        .filter(pk=request_id)
-        .first()
-    )
-    if request is None:
-        raise NotFound(_("没有找到这个请求。"))
-    # Membership and an earlier help of this member, in one round trip (the hot path).
-    membership = (
-        Membership.objects.filter(
-            group_id=request.group_id, user_id=actor.pk, status=MembershipStatus.ACTIVE
-        )
+        .select_related("group", "requester", "requester__wellbeing_settings")
         .annotate(
-            earlier_help=Subquery(
-                Help.objects.filter(request_id=request.pk, helper_id=actor.pk).values("pk")[:1]
-            )
+            helper_membership=Subquery(mine.values("pk")[:1]),
+            helper_muted_until=Subquery(mine.values("muted_until")[:1]),
+            earlier_help=Subquery(earlier),
         )
-        .first()
+        .filter(pk=request_id)
     )
-    if membership is None:
+    if connection.vendor == "postgresql":
+        # The subqueries read the statement's snapshot, taken before the lock was granted: when
+        # another transaction changed the row meanwhile (its row version differs from the one
+        # in our snapshot), they are read again below, after the lock.
+        table = connection.ops.quote_name(AidRequest._meta.db_table)
+        requests = requests.annotate(
+            locked_version=RawSQL(f"{table}.xmin::text", ()),  # noqa: S611 - model names only
+            snapshot_version=RawSQL(  # noqa: S611
+                f"(SELECT v.xmin::text FROM {table} v WHERE v.id = {table}.id)",  # noqa: S608
+                (),
+            ),
+        )
+    request = requests.first()
+    if request is not None and getattr(request, "locked_version", None) != getattr(
+        request, "snapshot_version", None
+    ):
+        # E.g. a double tap: the first tap's help committed while this one waited for the lock.
+        again = (
+            AidRequest.objects.filter(pk=request.pk)
+            .annotate(
+                helper_membership=Subquery(mine.values("pk")[:1]),
+                helper_muted_until=Subquery(mine.values("muted_until")[:1]),
+                earlier_help=Subquery(earlier),
+            )
+            .values("helper_membership", "helper_muted_until", "earlier_help")
+            .get()
+        )
+        for name, value in again.items():
+            setattr(request, name, value)
+    if request is None or request.helper_membership is None:
         raise NotFound(_("没有找到这个请求。"))
-    if membership.earlier_help is not None:
+    if request.earlier_help is not None:
         # One help per helper per request: a repeat is the same help, whatever key it carries.
-        return Help.objects.get(pk=membership.earlier_help)
+        return Help.objects.select_related("helper").get(pk=request.earlier_help)
+    membership = Membership(
+        pk=request.helper_membership,
+        group_id=request.group_id,
+        user_id=actor.pk,
+        muted_until=request.helper_muted_until,
+    )
     if request.publication != Publication.PUBLISHED:
         raise NotFound(_("没有找到这个请求。"))
     if request.requester_id == actor.pk:
@@ -683,19 +788,11 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
                 % {"max": rules.max_helps_per_day},
                 code="help_daily_cap",
             )
-    help_ = Help.objects.create(
-        request=request, group_id=request.group_id, helper=actor, idempotency_key=key
-    )
+    help_ = Help(request=request, group_id=request.group_id, helper=actor, idempotency_key=key)
     request.helps_count += 1
     target = request.target or 0
     completed = request.helps_count >= target
-    update = ["helps_count"]
-    if completed:
-        _finish(request, AidStatus.COMPLETED)
-        update += ["status", "finished_at"]
-    request.save(update_fields=update)
-    _announce(request)
-    _ledger_pair(
+    ledger = _ledger_rows(
         group=request.group_id,
         gainer_id=actor.pk,
         payer_id=request.requester_id,
@@ -704,7 +801,7 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
         request=request,
     )
     params, url = _params(request), _url(request)
-    _notify(
+    notification = notification_prepare(
         user=request.requester,
         kind=kinds.HELP_RECEIVED,
         group=request.group,
@@ -712,6 +809,19 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
         params=params,
         url=url,
     )
+    if connection.vendor == "postgresql" and not completed:
+        _help_write_together(help_=help_, request=request, ledger=ledger, notification=notification)
+    else:
+        help_.save(force_insert=True)
+        update = ["helps_count"]
+        if completed:
+            _finish(request, AidStatus.COMPLETED)
+            update += ["status", "finished_at"]
+        request.save(update_fields=update)
+        LedgerEntry.objects.bulk_create(ledger)
+        if notification is not None:
+            notification.save(force_insert=True)
+    _announce(request)
     if completed:
         _notify(
             user=request.requester,

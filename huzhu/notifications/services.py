@@ -37,6 +37,27 @@ def notification_create(
 ) -> Notification | None:
     """Notify ``user``; nobody is notified about their own action (returns None then). In the
     user's quiet hours or digest mode the notification waits for their digest (None then)."""
+    notification = notification_prepare(
+        user=user, kind=kind, group=group, actor=actor, params=params, url=url
+    )
+    if notification is not None:
+        notification.save(force_insert=True)
+    return notification
+
+
+def notification_prepare(
+    *,
+    user: User,
+    kind: str,
+    group: Group | None = None,
+    actor: User | None = None,
+    params: dict[str, Any] | None = None,
+    url: str = "",
+) -> Notification | None:
+    """``notification_create`` without the final insert: the unsaved row to deliver now, for a
+    caller that writes it together with its own rows in one statement (the help path). Same
+    rules: None for one's own action, and in quiet hours or digest mode the notification is held
+    for the digest here and None is returned."""
     if actor is not None and actor.pk == user.pk:
         return None
     now = timezone.now()
@@ -45,7 +66,7 @@ def notification_create(
             users=[user], kind=kind, group=group, actor=actor, params=params, url=url, at=now
         )
         return None
-    return Notification.objects.create(
+    return Notification(
         user=user, kind=kind, group=group, actor=actor, params=params or {}, url=url
     )
 

@@ -2,14 +2,15 @@
 
 A member in quiet hours, or in digest mode, gets nothing live: the notification is held here and
 listed in the next digest (``services.wellbeing_digests_release``). This module imports only
-wellbeing models, so the notification service can import it without a cycle.
+wellbeing models, so the notification service can import it without a cycle. A caller that has
+loaded the member with ``select_related("wellbeing_settings")`` saves the settings query.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from huzhu.wellbeing.clock import in_window
 from huzhu.wellbeing.models import HeldNotification, WellbeingSettings
@@ -28,8 +29,16 @@ def wellbeing_should_deliver_now(*, user: User, at: datetime, kind: str = "") ->
     """False in the member's quiet hours or digest mode (wellbeing's own kinds always pass)."""
     if kind.startswith(PREFIX):
         return True
-    prefs = WellbeingSettings.objects.filter(user_id=user.pk).first()
+    prefs = _prefs(user)
     return prefs is None or not _holds(prefs, at)
+
+
+def _prefs(user: User) -> WellbeingSettings | None:
+    """The user's settings: already loaded with the user (``select_related``) or one query."""
+    related = type(user).wellbeing_settings.related  # reverse one-to-one (none stored: None)
+    if related.is_cached(user):
+        return cast(WellbeingSettings | None, related.get_cached_value(user))
+    return WellbeingSettings.objects.filter(user_id=user.pk).first()
 
 
 def wellbeing_user_ids_holding(

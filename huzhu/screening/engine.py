@@ -198,12 +198,20 @@ def _screen_batch(texts: list[str], ctx: ScreenContext) -> list[Verdict]:
         scan_words = lexicon.may_match_many([norm.text for norm in norms])
     run_links = "links" in stages
     link_bit = hints.LINK
-    return [
-        _back(text, norm, ctx, found, contacts, cls, words, run_links and bool(f & link_bit))
-        for text, (norm, found, contacts), cls, words, f in zip(
-            texts, fronts, classified, scan_words, flags, strict=True
-        )
-    ]
+    ruleset = ctx.rules or _DEFAULT_RULES
+    # A text with nothing found, no window and rules that look at findings only is allowed as is:
+    # exactly what ``_back`` would conclude, without the call.
+    plain_ok = (ctx.window is None or "dedup" not in stages) and not ruleset.reads_text
+    out: list[Verdict] = []
+    for text, (norm, found, contacts), cls, words, f in zip(
+        texts, fronts, classified, scan_words, flags, strict=True
+    ):
+        links_too = run_links and bool(f & link_bit)
+        if plain_ok and not found and not cls and not words and not links_too:
+            out.append(Verdict("allow", text, []))
+        else:
+            out.append(_back(text, norm, ctx, found, contacts, cls, words, links_too))
+    return out
 
 
 def _front(text: str, stages: frozenset[str]) -> tuple[Normalized, list[Finding], list[Finding]]:

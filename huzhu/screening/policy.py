@@ -190,6 +190,12 @@ class RuleSet:
     def __repr__(self) -> str:
         return f"RuleSet({len(self.rules)} rules, defaults={self.use_defaults})"
 
+    @property
+    def reads_text(self) -> bool:
+        """Whether a rule can match without findings (on words, patterns or standing): when not,
+        a text without findings is always allowed."""
+        return self._textual
+
     def all_rules(self) -> tuple[Rule, ...]:
         return tuple(rule for rule, _gate, _order in self._compiled)
 

@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.realtime.cluster import Database, RedisServer, Server  # noqa: E402
 
-CREATED = '{"type":"message.created"'
-STAMP = re.compile(r'"seq":(\d+).*?⏱([0-9.]+)')
+CREATED = b'{"type":"message.created"'
+STAMP = re.compile(rb'"seq":(\d+).*?\xe2\x8f\xb1([0-9.]+)')  # ⏱ in UTF-8
 
 
 @dataclass
@@ -54,36 +54,26 @@ class ClientStats:
 
 
 async def open_client(url: str, origin: str, cookie: str, stats: ClientStats) -> Any:
-    from websockets.asyncio.client import connect
+    """One raw socket (``bench/rawws.py``): frames are looked at as bytes, in the read callback."""
+    from bench.rawws import connect
 
-    ws = await connect(
-        url,
-        origin=origin,  # type: ignore[arg-type]
-        additional_headers={"Cookie": cookie},
-        compression=None,
-        max_queue=None,
-        open_timeout=120,
-        ping_interval=None,
-    )
-    # Events may come before the hello (the socket is registered first); skip to it.
-    while '"hello"' not in str(await ws.recv()):
-        pass
+    hello: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
-    async def reader() -> None:
-        try:
-            async for raw in ws:
-                if isinstance(raw, str) and raw.startswith(CREATED):
-                    now = time.time()
-                    match = STAMP.search(raw)
-                    if match:
-                        stats.seen[int(match[1])] += 1
-                        stats.latencies.append(now - float(match[2]))
-                elif isinstance(raw, str) and '"ok":false' in raw:
-                    stats.errors += 1
-        except Exception:
+    def on_text(raw: bytes, now: float) -> None:
+        if raw.startswith(CREATED):
+            match = STAMP.search(raw)
+            if match:
+                stats.seen[int(match[1])] += 1
+                stats.latencies.append(now - float(match[2]))
+        elif not hello.done():
+            if b'"hello"' in raw:  # events may come before the hello (registered first)
+                hello.set_result(None)
+        elif b'"ok":false' in raw:
             stats.errors += 1
 
-    return ws, asyncio.get_running_loop().create_task(reader())
+    ws = await connect(url, origin=origin, cookie=cookie, on_text=on_text)
+    await asyncio.wait_for(hello, 120)
+    return ws
 
 
 async def drive(job: dict[str, Any]) -> dict[str, Any]:
@@ -104,14 +94,14 @@ async def drive(job: dict[str, Any]) -> dict[str, Any]:
     if job["index"] == 0:  # warm up: each server worker loads the screening engine
         for i in range(10):
             payload = {"action": "send", "req": -1, "group_id": job["group_id"], "text": f"预热{i}"}
-            await conns[i % len(conns)][0].send(json.dumps(payload))
+            conns[i % len(conns)].send_text(json.dumps(payload))
     await asyncio.sleep(max(0.0, job["start_at"] - time.time()))
     for st in stats:
         st.seen.clear()
         st.latencies.clear()
         st.errors = 0
     rate, seconds, every = job["rate"], job["seconds"], job["every"]
-    senders = [c[0] for c in conns[: job["senders"]]]
+    senders = conns[: job["senders"]]
     publish = await _publisher(job) if job["mode"] == "publish" else None
     sent = 0
     t0 = job["start_at"]
@@ -130,17 +120,16 @@ async def drive(job: dict[str, Any]) -> dict[str, Any]:
             if publish is not None:
                 await publish(k, text)
             else:
-                await senders[sent % len(senders)].send(json.dumps(payload, ensure_ascii=False))
+                senders[sent % len(senders)].send_text(json.dumps(payload, ensure_ascii=False))
             sent += 1
         k += every
     window_end = time.time()
     delivered_in_window = sum(len(st.latencies) for st in stats)
     # Stragglers get until a common deadline.
     await asyncio.sleep(max(0.0, job["drain_until"] - time.time()))
-    for ws, task in conns:
-        task.cancel()
+    for ws in conns:
         with contextlib.suppress(Exception):
-            await ws.close()
+            ws.close()
     return {
         "sent": sent,
         "window_end": window_end,
@@ -194,7 +183,11 @@ async def _publisher(job: dict[str, Any]) -> Any:
 
 
 def drive_process(job: dict[str, Any]) -> dict[str, Any]:
-    return asyncio.run(drive(job))
+    try:
+        import uvloop  # the same event loop as the servers: the drivers must stay cheap
+    except ImportError:
+        return asyncio.run(drive(job))
+    return uvloop.run(drive(job))
 
 
 def measure(

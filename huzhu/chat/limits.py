@@ -29,9 +29,13 @@ def rate_limit_hit(*, group_id: int, user_id: int, limit: int, window: int) -> i
     key = f"chat:rl:{group_id}:{user_id}:{bucket}"
     prev_key = f"chat:rl:{group_id}:{user_id}:{bucket - 1}"
     try:
-        cache.add(key, 0, timeout=window * 2 + 1)
-        current = cache.incr(key)
-        previous = cache.get(prev_key) or 0
+        counts = _redis_counts(key, prev_key, ttl=window * 2 + 1)
+        if counts is None:
+            cache.add(key, 0, timeout=window * 2 + 1)
+            current = cache.incr(key)
+            previous = cache.get(prev_key) or 0
+        else:
+            current, previous = counts
     except Exception:
         logger.warning("chat: rate-limit cache unavailable; allowing the message", exc_info=True)
         return None
@@ -44,6 +48,25 @@ def rate_limit_hit(*, group_id: int, user_id: int, limit: int, window: int) -> i
     # Over only because of the previous bucket's weight, which fades linearly.
     needed = (estimate - limit) / previous if previous else 0
     return max(1, math.ceil(needed * window))
+
+
+def _redis_counts(key: str, prev_key: str, *, ttl: int) -> tuple[int, int] | None:
+    """On Redis, create-if-missing + increment + read the previous bucket in ONE round trip
+    (Django's cache API takes four: SET NX, EXISTS + INCRBY, GET). None for other backends."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    k = backend.make_and_validate_key(key)
+    p = backend.make_and_validate_key(prev_key)
+    pipe = backend._cache.get_client(k, write=True).pipeline(transaction=False)
+    pipe.set(k, 0, ex=ttl, nx=True)
+    pipe.incr(k)
+    pipe.get(p)
+    _created, current, previous = pipe.execute()
+    return int(current), int(previous or 0)
 
 
 def slow_mode_hit(*, group_id: int, user_id: int, seconds: int) -> int | None:

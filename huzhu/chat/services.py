@@ -315,20 +315,28 @@ def message_send(
     reply_to_id: int | None = None,
     share_type: str = "",
     share_id: int | None = None,
+    membership: Membership | None = None,
 ) -> SendResult:
     """Send ``text`` to ``group``'s chat as ``actor``; safe to repeat with the same ``client_key``.
 
     ``share_type`` (``aid`` or ``resource``) and ``share_id`` share a published request or resource
-    of the same group as a live card; the text is then an optional comment.
+    of the same group as a live card; the text is then an optional comment. ``membership``: the
+    actor's active membership when the caller has just read it (``access_group``), saving a query.
     """
     sharing = bool(share_type or share_id)
     text = (text or "").strip() if sharing and not (text or "").strip() else _text_clean(text)
     client_key = (client_key or "").strip()
     if len(client_key) > MAX_CLIENT_KEY_CHARS:
         raise InvalidInput(_("client_key 太长。"), code="invalid_client_key")
-    membership = _active_membership(user=actor, group=group)
+    if not (
+        membership is not None
+        and membership.group_id == group.pk
+        and membership.user_id == actor.pk
+        and membership.status == MembershipStatus.ACTIVE
+    ):
+        membership = _active_membership(user=actor, group=group)
 
-    if client_key:
+    if client_key and _key_used(sender=actor, client_key=client_key):
         existing = _by_key(sender=actor, client_key=client_key)
         if existing is not None:
             if existing.group_id != group.pk:
@@ -440,6 +448,12 @@ def message_send(
                 return SendResult(message=existing, created=False)
         raise
     return SendResult(message=message, created=True, notice=notice)
+
+
+def _key_used(*, sender: User, client_key: str) -> bool:
+    """The cheap check run on every keyed send (a plain index lookup, no joins): a new key is by
+    far the common case; only a resend loads the first message with ``_by_key``."""
+    return Message.objects.filter(sender_id=sender.pk, client_key=client_key).order_by().exists()
 
 
 def _by_key(*, sender: User, client_key: str) -> Message | None:

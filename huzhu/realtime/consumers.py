@@ -17,16 +17,19 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from huzhu.core.errors import HuzhuError, InvalidInput
 from huzhu.realtime.bus import get_bus
+from huzhu.realtime.frames import direct_writer, text_frame
 from huzhu.realtime.presence import presence
 from huzhu.realtime.registry import registry
 
@@ -60,6 +63,30 @@ def _last_seqs(group_ids: list[int]) -> dict[int, int]:
     return {g: found.get(g, 0) for g in group_ids}
 
 
+# Requests (send, resync …) run in a small thread pool, so one slow database round trip or
+# screening does not queue every other socket's request behind it (Channels' default is ONE
+# thread per process for all database work). SQLite keeps the single thread: it has one writer.
+DB_THREADS_DEFAULT = 8
+_db_executor: ThreadPoolExecutor | None = None
+
+
+def _request_executor() -> ThreadPoolExecutor | None:
+    global _db_executor
+    if _db_executor is None:
+        threads = int(getattr(settings, "REALTIME_DB_THREADS", DB_THREADS_DEFAULT) or 1)
+        if connection.vendor == "sqlite" or threads <= 1:
+            return None
+        _db_executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="huzhu-ws")
+    return _db_executor
+
+
+async def _in_db_thread(fn: Callable[..., Any], *args: Any) -> Any:
+    executor = _request_executor()
+    if executor is None:
+        return await database_sync_to_async(fn)(*args)
+    return await database_sync_to_async(fn, thread_sensitive=False, executor=executor)(*args)
+
+
 class RealtimeConsumer(AsyncJsonWebsocketConsumer):
     # No channel layer: see the module docstring.
     channel_layer_alias = "huzhu-realtime-no-channel-layer"
@@ -76,13 +103,19 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         self.user_id = int(user.pk)
         self.language = self._language()
         self.roles = await database_sync_to_async(_active_roles)(self.user_id)
-        self._outbox: asyncio.Queue[str] = asyncio.Queue(maxsize=OUTBOX_MAX)
         self._closing = False
         await self.accept()
+        # Under uvicorn every frame (events, replies) is written straight to the transport, in
+        # order, from the event loop; elsewhere one writer task per socket sends through ASGI.
+        self._direct = direct_writer(self.base_send, on_too_slow=lambda: self._too_slow("bytes"))
+        self._outbox: asyncio.Queue[str] | None = None
+        self._writer: asyncio.Task[None] | None = None
+        if self._direct is None:
+            self._outbox = asyncio.Queue(maxsize=OUTBOX_MAX)
+            self._writer = asyncio.get_running_loop().create_task(self._write_forever())
         await get_bus().ensure_started()
         registry.add(self)
         self._registered = True
-        self._writer = asyncio.get_running_loop().create_task(self._write_forever())
         # Registered before reading the sequence numbers: anything committed later arrives as an
         # event; anything in between is in both, and clients drop duplicates by message id.
         seqs = await database_sync_to_async(_last_seqs)(list(self.roles))
@@ -105,7 +138,8 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
             return
         self._registered = False
         registry.remove(self)
-        self._writer.cancel()
+        if self._writer is not None:
+            self._writer.cancel()
         await presence.changed(user_id=self.user_id, group_ids=list(self.roles), online=False)
 
     def _language(self) -> str:
@@ -118,18 +152,28 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         return "en" if lang.startswith("en") else "zh-hans"
 
     # --- outgoing --------------------------------------------------------------------------------
-    def deliver(self, text: str) -> None:
-        """Queue one frame (event loop thread; called by the registry for each event)."""
+    def deliver(self, text: str, frame: bytes | None = None) -> None:
+        """Send one event or reply without blocking (event-loop thread; the registry calls it
+        for each event with the frame it built once for all recipients)."""
+        direct = self._direct
+        if direct is not None:
+            direct.write(frame if frame is not None else text_frame(text.encode()))
+            return
+        assert self._outbox is not None
         try:
             self._outbox.put_nowait(text)
         except asyncio.QueueFull:
-            if not self._closing:
-                self._closing = True
-                logger.warning("realtime: closing a socket that fell %d frames behind", OUTBOX_MAX)
-                asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
+            self._too_slow("frames")
+
+    def _too_slow(self, unit: str) -> None:
+        if not self._closing:
+            self._closing = True
+            logger.warning("realtime: closing a socket that fell too many %s behind", unit)
+            asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
 
     async def _write_forever(self) -> None:
         # One writer per socket keeps frames in order without blocking the fan-out loop.
+        assert self._outbox is not None
         try:
             while True:
                 text = await self._outbox.get()
@@ -156,7 +200,7 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
                 _json({"type": "reply", "req": req, "ok": False, "code": "unknown_action"})
             )
             return
-        reply = await database_sync_to_async(self._call)(handler, content)
+        reply = await _in_db_thread(self._call, handler, content)
         reply.update({"type": "reply", "req": req})
         self.deliver(_json(reply))
 
@@ -212,10 +256,11 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
     def _do_send(self, content: dict[str, Any]) -> dict[str, Any]:
         from huzhu.chat.services import message_send
 
-        group, _membership = self._group(content)
+        group, membership = self._group(content)
         result = message_send(
             actor=self.user,
             group=group,
+            membership=membership,
             text=str(content.get("text") or ""),
             client_key=str(content.get("client_key") or ""),
             reply_to_id=self._int(content, "reply_to"),

@@ -22,6 +22,7 @@ from huzhu.realtime.events import (
     MemberRoleChanged,
     event_decode,
 )
+from huzhu.realtime.frames import text_frame
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +35,9 @@ class Connection(Protocol):
     user_id: int
     roles: dict[int, str]  # group_id -> role, only for active memberships
 
-    def deliver(self, text: str) -> None:
-        """Queue ``text`` for the socket without blocking (called on the event loop)."""
+    def deliver(self, text: str, frame: bytes | None = None) -> None:
+        """Send ``text`` without blocking (called on the event loop). ``frame``, when given, is
+        ``text`` already encoded as a WebSocket frame, shared by every recipient."""
 
 
 class LocalRegistry:
@@ -97,14 +99,22 @@ class LocalRegistry:
         conns = self.by_group.get(group_id)
         targets: list[Connection] = list(conns) if conns else []
         targets.extend(removed)  # the removed member learns that they were removed, then nothing
+        if not targets:
+            return
+        # Serialised once, framed once: each recipient costs one write of the same bytes.
+        body = env.body
+        frame = text_frame(body.encode())
         audience = env.audience
+        if audience.moderators_only:
+            allowed = audience.user_ids
+            targets = [
+                c
+                for c in targets
+                if c.user_id in allowed or c.roles.get(group_id) in MODERATOR_ROLES
+            ]
         for conn in targets:
-            if audience.moderators_only and not (
-                conn.user_id in audience.user_ids or conn.roles.get(group_id) in MODERATOR_ROLES
-            ):
-                continue
-            conn.deliver(env.body)
-            self.delivered += 1
+            conn.deliver(body, frame)
+        self.delivered += len(targets)
 
     def _apply_membership(self, env: Envelope) -> set[Connection]:
         data = env.membership or {}
@@ -125,9 +135,10 @@ class LocalRegistry:
 
     def broadcast(self, text: str) -> None:
         """Send ``text`` to every local socket (for example "resync now" after a Redis outage)."""
+        frame = text_frame(text.encode())
         for conns in list(self.by_user.values()):
             for conn in conns:
-                conn.deliver(text)
+                conn.deliver(text, frame)
 
     # --- thread-safe entry points -------------------------------------------------------------
     def call_soon(self, fn: object, *args: object) -> None:

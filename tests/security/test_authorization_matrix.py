@@ -178,6 +178,7 @@ GET /join/<str:code>/                                                           
 GET /tokens/                                                                    LAAAAAAA
 GET /tokens/<int:token_id>/revoke/                                              LMMMMMMM
 GET /groups/<int:group_id>/chat/                                                LNAAAANN
+GET /groups/<int:group_id>/chat/share/                                          LMMMMMMM
 GET /groups/<int:group_id>/aid/                                                 LNAAAANN
 GET /groups/<int:group_id>/aid/new/                                             LNAAAANN
 GET /groups/<int:group_id>/aid/preview/                                         LMMMMMMM

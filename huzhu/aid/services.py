@@ -15,8 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -694,6 +693,84 @@ def _finish(request: AidRequest, status: str) -> None:
     _search_index("aid_request", request)  # finished requests rank lower in search
 
 
+def _lock_for_help(*, request_id: int, actor: User) -> AidRequest | None:
+    """Lock the request for a help and read, in the same round trip, its group, its requester
+    (with their quiet-hours settings, for the notification) and, as ``helper_membership``,
+    ``helper_muted_until`` and ``earlier_help``: the helper's active membership and an earlier
+    help of theirs. Hand-written: it runs on every help, and the ORM spent more CPU building this
+    query than PostgreSQL takes to answer it.
+
+    On PostgreSQL the subqueries read the statement's snapshot, taken before the lock was granted:
+    if another transaction changed the row meanwhile (e.g. a double tap whose first help just
+    committed), its row version differs from the one in our snapshot and they are read again,
+    under the lock.
+    """
+    from huzhu.accounts.models import User as UserModel
+    from huzhu.core.rows import converted, instance_from_row, select_columns
+    from huzhu.wellbeing.models import WellbeingSettings
+
+    qn = connection.ops.quote_name
+    pg = connection.vendor == "postgresql"
+    requests, groups = qn(AidRequest._meta.db_table), qn(Group._meta.db_table)
+    users, prefs = qn(UserModel._meta.db_table), qn(WellbeingSettings._meta.db_table)
+    subqueries = (
+        f"(SELECT m.{qn('id')} FROM {qn(Membership._meta.db_table)} m WHERE m.{qn('group_id')} = "  # noqa: S608
+        f"r.{qn('group_id')} AND m.{qn('user_id')} = %s AND m.{qn('status')} = %s LIMIT 1), "
+        f"(SELECT m.{qn('muted_until')} FROM {qn(Membership._meta.db_table)} m WHERE "
+        f"m.{qn('group_id')} = r.{qn('group_id')} AND m.{qn('user_id')} = %s AND "
+        f"m.{qn('status')} = %s LIMIT 1), "
+        f"(SELECT h.{qn('id')} FROM {qn(Help._meta.db_table)} h WHERE h.{qn('request_id')} = "
+        f"r.{qn('id')} AND h.{qn('helper_id')} = %s LIMIT 1)"
+    )
+    sub_params = [actor.pk, MembershipStatus.ACTIVE, actor.pk, MembershipStatus.ACTIVE, actor.pk]
+    columns = [
+        select_columns(AidRequest, "r"),
+        select_columns(Group, "g"),
+        select_columns(UserModel, "u"),
+        select_columns(WellbeingSettings, "w"),
+    ]
+    versions = (
+        f", r.xmin::text, (SELECT v.xmin::text FROM {requests} v WHERE v.{qn('id')} = r.{qn('id')})"  # noqa: S608
+        if pg
+        else ", NULL, NULL"
+    )
+    sql = (
+        f"SELECT {', '.join(c for cols in columns for c in cols)}, {subqueries}{versions} "  # noqa: S608 - model names
+        f"FROM {requests} r JOIN {groups} g ON g.{qn('id')} = r.{qn('group_id')} "
+        f"JOIN {users} u ON u.{qn('id')} = r.{qn('requester_id')} "
+        f"LEFT JOIN {prefs} w ON w.{qn('user_id')} = r.{qn('requester_id')} "
+        f"WHERE r.{qn('id')} = %s" + (" FOR UPDATE OF r" if pg else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sub_params, request_id])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        parts = []
+        for cols in columns:
+            parts.append(values[: len(cols)])
+            values = values[len(cols) :]
+        membership_id, muted_until, earlier_help, locked, snapshot = values
+        if locked != snapshot:
+            again = f"SELECT {subqueries} FROM {requests} r WHERE r.{qn('id')} = %s"  # noqa: S608
+            cursor.execute(again, [*sub_params, request_id])
+            membership_id, muted_until, earlier_help = cursor.fetchone()  # type: ignore[misc]
+    request = instance_from_row(AidRequest, parts[0])
+    request.group = instance_from_row(Group, parts[1])
+    request.requester = instance_from_row(UserModel, parts[2])
+    has_prefs = parts[3][0] is not None
+    UserModel.wellbeing_settings.related.set_cached_value(  # type: ignore[attr-defined]
+        request.requester, instance_from_row(WellbeingSettings, parts[3]) if has_prefs else None
+    )
+    request.helper_membership = membership_id  # type: ignore[attr-defined]
+    request.helper_muted_until = converted(  # type: ignore[attr-defined]
+        Membership, "muted_until", muted_until
+    )
+    request.earlier_help = earlier_help  # type: ignore[attr-defined]
+    return request
+
+
 @transaction.atomic
 def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Help:
     """Record one help (我已参团 / 已助力) on a group-buy or boost.
@@ -702,51 +779,7 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
     one succeeds; the other is told it is full. A retry or double tap returns the first help.
     """
     key = _key(idempotency_key)
-    # One round trip: lock the request and read, beside it, the helper's membership, an earlier
-    # help of theirs and the requester's quiet-hours settings (for the notification below).
-    mine = Membership.objects.filter(
-        group_id=OuterRef("group_id"), user_id=actor.pk, status=MembershipStatus.ACTIVE
-    )
-    earlier = Help.objects.filter(request_id=OuterRef("pk"), helper_id=actor.pk).values("pk")[:1]
-    requests = (
-        AidRequest.objects.select_for_update(of=("self",))
-        .select_related("group", "requester", "requester__wellbeing_settings")
-        .annotate(
-            helper_membership=Subquery(mine.values("pk")[:1]),
-            helper_muted_until=Subquery(mine.values("muted_until")[:1]),
-            earlier_help=Subquery(earlier),
-        )
-        .filter(pk=request_id)
-    )
-    if connection.vendor == "postgresql":
-        # The subqueries read the statement's snapshot, taken before the lock was granted: when
-        # another transaction changed the row meanwhile (its row version differs from the one
-        # in our snapshot), they are read again below, after the lock.
-        table = connection.ops.quote_name(AidRequest._meta.db_table)
-        requests = requests.annotate(
-            locked_version=RawSQL(f"{table}.xmin::text", ()),  # noqa: S611 - model names only
-            snapshot_version=RawSQL(  # noqa: S611
-                f"(SELECT v.xmin::text FROM {table} v WHERE v.id = {table}.id)",  # noqa: S608
-                (),
-            ),
-        )
-    request = requests.first()
-    if request is not None and getattr(request, "locked_version", None) != getattr(
-        request, "snapshot_version", None
-    ):
-        # E.g. a double tap: the first tap's help committed while this one waited for the lock.
-        again = (
-            AidRequest.objects.filter(pk=request.pk)
-            .annotate(
-                helper_membership=Subquery(mine.values("pk")[:1]),
-                helper_muted_until=Subquery(mine.values("muted_until")[:1]),
-                earlier_help=Subquery(earlier),
-            )
-            .values("helper_membership", "helper_muted_until", "earlier_help")
-            .get()
-        )
-        for name, value in again.items():
-            setattr(request, name, value)
+    request = _lock_for_help(request_id=request_id, actor=actor)
     if request is None or request.helper_membership is None:
         raise NotFound(_("没有找到这个请求。"))
     if request.earlier_help is not None:

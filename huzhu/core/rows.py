@@ -22,14 +22,16 @@ def select_columns(model: type[Model], alias: str) -> list[str]:
     return [f"{alias}.{qn(f.column)}" for f in model._meta.concrete_fields]
 
 
+def converted(model: type[Model], name: str, value: Any) -> Any:
+    """A raw column value of ``model.name`` as the ORM would load it."""
+    col = model._meta.get_field(name).get_col(model._meta.db_table)  # type: ignore[union-attr]
+    for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+        value = converter(value, col, connection)
+    return value
+
+
 def instance_from_row(model: type[M], values: Sequence[Any]) -> M:
     """A loaded ``model`` from the values of ``select_columns(model, ...)``."""
     fields = model._meta.concrete_fields
-    table = model._meta.db_table
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        col = field.get_col(table)
-        for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            value = converter(value, col, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+    loaded = [converted(model, f.name, v) for f, v in zip(fields, values, strict=True)]
+    return model.from_db(connection.alias, [f.attname for f in fields], loaded)

@@ -121,6 +121,7 @@ def test_large_input_through_a_pipe_keeps_order_and_isolates_a_bad_text(tmp_path
 def test_a_bot_writing_one_line_at_a_time_gets_each_answer_at_once() -> None:
     import subprocess
     import sys
+    from concurrent.futures import ThreadPoolExecutor
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
@@ -136,9 +137,18 @@ def test_a_bot_writing_one_line_at_a_time_gets_each_answer_at_once() -> None:
         for i, text in enumerate(["谢谢大家", "加微信13812345678"]):
             proc.stdin.write(json.dumps({"id": i, "text": text}, ensure_ascii=False) + "\n")
             proc.stdin.flush()
-            record = json.loads(proc.stdout.readline())  # answered before stdin is closed
+            # answered before stdin is closed (a batching bug would block here: bounded wait)
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pending = pool.submit(proc.stdout.readline)
+                try:
+                    line = pending.result(timeout=60)
+                except TimeoutError:
+                    proc.kill()  # ends the blocked readline
+                    raise
+            record = json.loads(line)
             assert record["id"] == i
         assert record["text"] == "加微信138****5678"
     finally:
         proc.stdin.close()
-        assert proc.wait(timeout=60) == 0
+        if proc.wait(timeout=60) != 0:
+            raise AssertionError("huzhu screen failed")

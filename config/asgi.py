@@ -16,9 +16,21 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from huzhu.realtime.routing import websocket_urlpatterns  # noqa: E402
 
+# HUZHU_HTTP_THREADS=N: plain HTTP on N persistent threads through the WSGI handler (less CPU
+# per request than Django's per-request thread; see huzhu/core/http_threads.py). 0: Django's ASGI.
+_http_threads = int(os.environ.get("HUZHU_HTTP_THREADS", "0") or 0)
+if _http_threads > 0:
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from huzhu.core.http_threads import ThreadedWSGIHttp
+
+    http_app: object = ThreadedWSGIHttp(WSGIHandler(), _http_threads)
+else:
+    http_app = django_asgi_app
+
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": http_app,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

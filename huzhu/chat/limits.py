@@ -61,7 +61,8 @@ def _redis_counts(key: str, prev_key: str, *, ttl: int) -> tuple[int, int] | Non
         return None
     k = backend.make_and_validate_key(key)
     p = backend.make_and_validate_key(prev_key)
-    pipe = backend._cache.get_client(k, write=True).pipeline(transaction=False)
+    client = backend._cache.get_client(k, write=True)  # type: ignore[attr-defined]
+    pipe = client.pipeline(transaction=False)
     pipe.set(k, 0, ex=ttl, nx=True)
     pipe.incr(k)
     pipe.get(p)

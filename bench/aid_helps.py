@@ -12,6 +12,12 @@ keep-alive clients. Afterwards it checks that every help landed exactly once and
 sums to zero.
 
     .venv/bin/python bench/aid_helps.py [--helps 6000] [--concurrency 32] [--workers 2]
+        [--pool 8] [--threads 8]
+
+``--pool``: psycopg's pool per worker (``HUZHU_DB_POOL``); ``--threads``: HTTP on that many
+persistent threads per worker (``HUZHU_HTTP_THREADS``) instead of Django's ASGI handler. The load
+generator is a minimal keep-alive HTTP/1.1 client on asyncio streams, and its CPU per help is
+printed: it shares the machine's cores with the server and PostgreSQL.
 
 Environment: ``BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``) — the server; the
 database ``huzhu_bench_aid`` on it is dropped and recreated.

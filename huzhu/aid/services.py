@@ -693,11 +693,18 @@ def _finish(request: AidRequest, status: str) -> None:
     _search_index("aid_request", request)  # finished requests rank lower in search
 
 
-def _lock_for_help(*, request_id: int, actor: User) -> AidRequest | None:
+@dataclass(frozen=True, slots=True)
+class _Locked:
+    request: AidRequest
+    membership_id: int | None  # the helper's active membership in the request's group
+    muted_until: datetime | None
+    earlier_help: int | None
+
+
+def _lock_for_help(*, request_id: int, actor: User) -> _Locked | None:
     """Lock the request for a help and read, in the same round trip, its group, its requester
-    (with their quiet-hours settings, for the notification) and, as ``helper_membership``,
-    ``helper_muted_until`` and ``earlier_help``: the helper's active membership and an earlier
-    help of theirs. Hand-written: it runs on every help, and the ORM spent more CPU building this
+    (with their quiet-hours settings, for the notification), the helper's active membership
+    and an earlier help of theirs. Hand-written: it runs on every help, and the ORM spent more CPU building this
     query than PostgreSQL takes to answer it.
 
     On PostgreSQL the subqueries read the statement's snapshot, taken before the lock was granted:
@@ -722,7 +729,13 @@ def _lock_for_help(*, request_id: int, actor: User) -> AidRequest | None:
         f"(SELECT h.{qn('id')} FROM {qn(Help._meta.db_table)} h WHERE h.{qn('request_id')} = "
         f"r.{qn('id')} AND h.{qn('helper_id')} = %s LIMIT 1)"
     )
-    sub_params = [actor.pk, MembershipStatus.ACTIVE, actor.pk, MembershipStatus.ACTIVE, actor.pk]
+    sub_params: list[Any] = [
+        actor.pk,
+        MembershipStatus.ACTIVE,
+        actor.pk,
+        MembershipStatus.ACTIVE,
+        actor.pk,
+    ]
     columns = [
         select_columns(AidRequest, "r"),
         select_columns(Group, "g"),
@@ -755,20 +768,20 @@ def _lock_for_help(*, request_id: int, actor: User) -> AidRequest | None:
         if locked != snapshot:
             again = f"SELECT {subqueries} FROM {requests} r WHERE r.{qn('id')} = %s"  # noqa: S608
             cursor.execute(again, [*sub_params, request_id])
-            membership_id, muted_until, earlier_help = cursor.fetchone()  # type: ignore[misc]
+            membership_id, muted_until, earlier_help = cursor.fetchone()
     request = instance_from_row(AidRequest, parts[0])
     request.group = instance_from_row(Group, parts[1])
     request.requester = instance_from_row(UserModel, parts[2])
     has_prefs = parts[3][0] is not None
-    UserModel.wellbeing_settings.related.set_cached_value(  # type: ignore[attr-defined]
+    UserModel.wellbeing_settings.related.set_cached_value(
         request.requester, instance_from_row(WellbeingSettings, parts[3]) if has_prefs else None
     )
-    request.helper_membership = membership_id  # type: ignore[attr-defined]
-    request.helper_muted_until = converted(  # type: ignore[attr-defined]
-        Membership, "muted_until", muted_until
+    return _Locked(
+        request=request,
+        membership_id=membership_id,
+        muted_until=converted(Membership, "muted_until", muted_until),
+        earlier_help=earlier_help,
     )
-    request.earlier_help = earlier_help  # type: ignore[attr-defined]
-    return request
 
 
 @transaction.atomic
@@ -779,17 +792,18 @@ def help_give(*, actor: User, request_id: int, idempotency_key: str = "") -> Hel
     one succeeds; the other is told it is full. A retry or double tap returns the first help.
     """
     key = _key(idempotency_key)
-    request = _lock_for_help(request_id=request_id, actor=actor)
-    if request is None or request.helper_membership is None:
+    locked = _lock_for_help(request_id=request_id, actor=actor)
+    if locked is None or locked.membership_id is None:
         raise NotFound(_("没有找到这个请求。"))
-    if request.earlier_help is not None:
+    if locked.earlier_help is not None:
         # One help per helper per request: a repeat is the same help, whatever key it carries.
-        return Help.objects.select_related("helper").get(pk=request.earlier_help)
+        return Help.objects.select_related("helper").get(pk=locked.earlier_help)
+    request = locked.request
     membership = Membership(
-        pk=request.helper_membership,
+        pk=locked.membership_id,
         group_id=request.group_id,
         user_id=actor.pk,
-        muted_until=request.helper_muted_until,
+        muted_until=locked.muted_until,
     )
     if request.publication != Publication.PUBLISHED:
         raise NotFound(_("没有找到这个请求。"))

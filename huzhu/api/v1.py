@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from huzhu.api.auth import session_auth, token_auth
+from huzhu.api.parser import SafeJSONParser
 from huzhu.core.errors import HuzhuError
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ api = NinjaAPI(
     auth=[token_auth, session_auth],
     urls_namespace="api-v1",
     renderer=_Renderer(),
+    parser=SafeJSONParser(),
     # Served from our own static files (ninja is an installed app) with no inline script, so the
     # page works under the strict CSP; the validator badge would load an off-site image.
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),

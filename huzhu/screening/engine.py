@@ -115,10 +115,26 @@ def _apply_edits(original: str, findings: list[Finding], exempt: frozenset[int])
     return "".join(pieces)
 
 
+# Lone surrogates ("\\ud800" in JSON) cannot be encoded for the automata or numpy. They are
+# replaced by U+FFFD, one code point for one, so every offset still points into the original text.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    return _SURROGATE_RE.sub("\ufffd", text)
+
+
 def screen(text: str, *, context: ScreenContext | None = None) -> Verdict:
     """Screen one text and decide what happens to it."""
     if not isinstance(text, str):
         raise TypeError("screen() expects str")
+    try:
+        return _screen_one(text, context)
+    except UnicodeEncodeError:  # only a lone surrogate gets here; the normal path pays nothing
+        return _screen_one(_without_surrogates(text), context)
+
+
+def _screen_one(text: str, context: ScreenContext | None) -> Verdict:
     ctx = context or _DEFAULT_CONTEXT
     stages = ctx.stages
     norm, findings, contacts = _front(text, stages)
@@ -153,7 +169,11 @@ def screen_many(texts: Sequence[str], *, context: ScreenContext | None = None) -
     ctx = context or _DEFAULT_CONTEXT
     out: list[Verdict] = []
     for pos in range(0, len(texts), BATCH):
-        out.extend(_screen_batch(texts[pos : pos + BATCH], ctx))
+        batch = texts[pos : pos + BATCH]
+        try:
+            out.extend(_screen_batch(batch, ctx))
+        except UnicodeEncodeError:  # a lone surrogate somewhere in the batch (see screen())
+            out.extend(_screen_batch([_without_surrogates(t) for t in batch], ctx))
     return out
 
 

@@ -81,3 +81,15 @@ def test_a_full_batch_gets_the_verdicts_of_one_by_one_screening(as_user, group, 
     ]
     assert batch == single
     assert any(f["kind"] == "duplicate" for r in batch for f in r["findings"])
+
+
+def test_a_lone_surrogate_in_json_is_screened_not_a_500(as_user, member):
+    text = "坏字符 \ud800 加我 13812345678"
+    response = as_user(member).post(URL, {"items": [{"id": 1, "text": text}, {"text": "你好"}]})
+    assert response.status_code == 200
+    first, second = response.json()["results"]
+    assert first["action"] == "redact"
+    assert "138****5678" in first["text"]
+    phone = next(f for f in first["findings"] if f["category"] == "phone")
+    assert text[phone["start"] : phone["end"]] == "13812345678"
+    assert second["action"] == "allow"

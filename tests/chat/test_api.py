@@ -85,3 +85,14 @@ def test_state_reports_last_seq_and_online(group, member):
         content_type="application/json",
     )
     assert api.get(f"/api/v1/chat/groups/{group.pk}/state").json() == {"last_seq": 1, "online": 0}
+
+
+def test_a_lone_surrogate_in_a_json_message_is_stored_as_a_replacement_character(group, member):
+    api = client_for(member)
+    url = f"/api/v1/chat/groups/{group.pk}/messages"
+    raw = '{"text": "\\u6709\\ud800\\u4eba \\ud83d\\ude00", "client_key": "s-1"}'
+    response = api.post(url, raw, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["message"]["text"] == "有\ufffd人 😀"
+    page = api.get(url, {"after": 0}).json()
+    assert [m["text"] for m in page["messages"]] == ["有\ufffd人 😀"]

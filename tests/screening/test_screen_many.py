@@ -153,3 +153,12 @@ def test_screen_many_rejects_what_screen_rejects() -> None:
     with pytest.raises(TypeError):
         screen_many(["ok", 3])  # type: ignore[list-item]
     assert screen_many([]) == []
+
+
+def test_lone_surrogates_are_screened_with_offsets_into_the_original():
+    text = "\udc00加我 13812345678 \ud800"
+    one = screen(text)
+    assert [v.text for v in screen_many([text, "你好"])] == [one.text, "你好"]
+    assert one.action == "redact"
+    phone = next(f for f in one.findings if f.category == "phone")
+    assert text[phone.start : phone.end] == "13812345678"

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huzhu.aid.models import Platform  # one list of shopping platforms for requests and deals
+
 
 class ResourceKind(models.TextChoices):
     DEAL = "deal", _("优惠")
@@ -19,15 +21,6 @@ class ResourceKind(models.TextChoices):
     STUDY = "study", _("学习资料")
     EXPERIENCE = "experience", _("工作经验")
     TIP = "tip", _("生活技巧")
-
-
-class ResourcePlatform(models.TextChoices):
-    PINDUODUO = "pinduoduo", _("拼多多")
-    TAOBAO = "taobao", _("淘宝")
-    TMALL = "tmall", _("天猫")
-    JD = "jd", _("京东")
-    MEITUAN = "meituan", _("美团")
-    OTHER = "other", _("其他")
 
 
 class ResourceStatus(models.TextChoices):
@@ -53,7 +46,7 @@ class Resource(models.Model):
     tags = models.CharField(_("标签"), max_length=200, blank=True, default="")
     # Deals only. The link is stored clean: sharer and tracking parameters never reach the table.
     platform = models.CharField(
-        _("平台"), max_length=16, choices=ResourcePlatform.choices, blank=True, default=""
+        _("平台"), max_length=16, choices=Platform.choices, blank=True, default=""
     )
     goods_id = models.CharField(max_length=64, blank=True, default="")
     link = models.CharField(_("链接"), max_length=1000, blank=True, default="")

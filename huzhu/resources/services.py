@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huzhu.aid.models import Platform
 from huzhu.audit.models import AuditEventType
 from huzhu.audit.services import audit_record
 from huzhu.core.errors import Forbidden, InvalidInput, NotFound
@@ -29,7 +30,6 @@ from huzhu.resources.models import (
     Resource,
     ResourceConfirmation,
     ResourceKind,
-    ResourcePlatform,
     ResourcePublication,
     ResourceStatus,
 )
@@ -182,7 +182,7 @@ def _deal_link(link: str) -> DealLink:
         raise InvalidInput(
             _("优惠链接只支持拼多多、淘宝、天猫、京东、美团等购物平台。"), code="link_not_shopping"
         )
-    platform = parsed.platform if parsed.platform in ResourcePlatform.values else "other"
+    platform = parsed.platform if parsed.platform in Platform.values else "other"
     return DealLink(parsed.clean_link, platform, parsed.goods_id)
 
 

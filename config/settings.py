@@ -143,6 +143,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- redis: channel layer, cache, rate limits -------------------------------------------------
+# Database threads per process for WebSocket sends and resyncs (SQLite keeps one writer anyway).
+REALTIME_DB_THREADS = env_int("HUZHU_REALTIME_DB_THREADS", 8)
+
 REDIS_URL = env_str("HUZHU_REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {

@@ -508,12 +508,14 @@ def aid_request_post(
     needed: Any = None,
     category: str = "",
     idempotency_key: str = "",
+    post_anyway: bool = False,
 ) -> AidRequest:
     """Publish a group-buy, boost or question.
 
     For a group-buy or boost ``text`` may be a whole pasted share text: fields left empty are
     filled from it. The same goods already open in the group raises Conflict with
-    ``code="same_goods_open"`` and ``existing_id`` so the page can offer "join that one instead".
+    ``code="same_goods_open"`` and ``existing_id`` so the page can offer "join that one instead";
+    ``post_anyway`` publishes regardless (the member saw the offer and still wants their own).
     """
     key = _key(idempotency_key)
     if key:
@@ -601,7 +603,7 @@ def aid_request_post(
     if refusal:
         raise Forbidden(refusal, code="fairness_rule")
 
-    if kind != AidKind.QUESTION:
+    if kind != AidKind.QUESTION and not post_anyway:
         same = open_same_goods(
             group=group,
             platform=fields["platform"],

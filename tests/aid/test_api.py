@@ -83,6 +83,10 @@ def test_same_goods_answers_409_with_the_existing_id(api_as, alice, bob, group):
     r = api_as(bob).post(f"/aid/groups/{group.pk}/requests", {"text": pdd_share()})
     assert error(r) == (409, "same_goods_open")
     assert r.json()["existing_id"] == first["id"]
+    again = api_as(bob).post(
+        f"/aid/groups/{group.pk}/requests", {"text": pdd_share(), "post_anyway": True}
+    )
+    assert again.status_code == 201 and again.json()["id"] != first["id"]
 
 
 def test_fairness_rule_refusal_in_chinese_and_english(api_as, owner, dave, group):

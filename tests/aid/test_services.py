@@ -143,6 +143,12 @@ def test_same_goods_open_offers_the_existing_one(alice, bob, group):
     groupbuy(bob, group, goods=987654321)  # different goods is fine
 
 
+def test_same_goods_can_still_be_posted_on_purpose(alice, bob, group):
+    first = groupbuy(alice, group)
+    second = groupbuy(bob, group, post_anyway=True)
+    assert second.pk != first.pk and second.goods_id == first.goods_id
+
+
 def test_post_idempotency_key_returns_the_first(alice, group):
     a = groupbuy(alice, group, idempotency_key="k1")
     b = groupbuy(alice, group, idempotency_key="k1")

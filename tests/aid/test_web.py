@@ -48,6 +48,13 @@ def test_post_form_shows_refusal_and_same_goods_offer(owner, alice, bob, dave, g
     html = r.content.decode()
     assert r.status_code == 409 and "加入那一个" in html
     assert f"/groups/{group.pk}/aid/{first.pk}/" in html
+    assert 'name="post_anyway"' in html and "仍然发布我的" in html
+    r = client_for(bob).post(
+        f"/groups/{group.pk}/aid/new/",
+        {"kind": "groupbuy", "text": pdd_share(), "post_anyway": "1"},
+    )
+    assert r.status_code == 302
+    assert AidRequest.objects.filter(requester=bob, goods_id=first.goods_id).exists()
     aid_rules_update(actor=owner, group=group, help_before_post=2)
     page = client_for(dave).get(f"/groups/{group.pk}/aid/new/").content.decode()
     assert "再帮助 2 位群友后即可发布" in page

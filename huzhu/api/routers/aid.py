@@ -168,6 +168,10 @@ class AidRequestIn(Schema):
     needed: int | None = Field(None, ge=1, le=100)
     category: CategoryName | Literal[""] = ""
     idempotency_key: str = Field("", max_length=64)
+    post_anyway: bool = Field(
+        False,
+        description="同款已在进行时仍然发布 / publish even if the same goods are already open (409)",
+    )
 
 
 class ParseIn(Schema):
@@ -340,7 +344,7 @@ def request_list(
     description=(
         "For a group-buy or boost, paste the share text in `text`; empty fields are filled from "
         "it and the link is published without sharer parameters. 409 `same_goods_open` carries "
-        "`existing_id`: join that request instead. Questions count towards the member's posting "
+        "`existing_id`: join that request instead, or send again with `post_anyway`. Questions count towards the member's posting "
         "limit (429 `posting_rate_limited` with `Retry-After`)."
     ),
 )

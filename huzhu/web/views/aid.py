@@ -66,6 +66,8 @@ class AidPostForm(ServiceForm):
         ),
     )
     title = forms.CharField(label=gettext_lazy("标题"), required=False, max_length=100)
+    # Sent by the "仍然发布" button shown next to "join that one instead".
+    post_anyway = forms.BooleanField(required=False)
     body = forms.CharField(
         label=gettext_lazy("说明"),
         required=False,
@@ -194,6 +196,7 @@ def aid_post(request: HttpRequest, group_id: int) -> HttpResponse:
                     needed=data["needed"],
                     category=data["category"],
                     idempotency_key=data["idempotency_key"],
+                    post_anyway=data["post_anyway"],
                 )
             except Conflict as exc:
                 if exc.code == "same_goods_open":

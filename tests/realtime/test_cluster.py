@@ -159,6 +159,7 @@ def test_redis_outage_loses_and_duplicates_nothing(cluster, outage):
         for c in clients:
             await c.start()
         failures: list[dict[str, Any]] = []
+        accepted_at: list[float] = []
         stop = asyncio.Event()
 
         async def talk(client: ChatClient, name: str) -> None:
@@ -168,12 +169,17 @@ def test_redis_outage_loses_and_duplicates_nothing(cluster, outage):
                 reply = await client.send(f"{name} 第{n}条", key())
                 if not reply["ok"]:
                     failures.append(reply)
+                else:
+                    accepted_at.append(time.monotonic())
                 await asyncio.sleep(0.1)
 
-        talkers = [asyncio.create_task(talk(s, f"s{i}")) for i, s in enumerate(senders)]
+        names = [f"o{outage}s{i}" for i in range(len(senders))]  # the group outlives one test
+        talkers = [asyncio.create_task(talk(s, n)) for s, n in zip(senders, names, strict=True)]
         await asyncio.sleep(1.5)
         cluster.redis.stop()
+        down_from = time.monotonic()
         await asyncio.sleep(outage)
+        down_to = time.monotonic()
         cluster.redis.start()
         await asyncio.sleep(2)
         stop.set()
@@ -181,9 +187,12 @@ def test_redis_outage_loses_and_duplicates_nothing(cluster, outage):
         await converge(clients, cluster)
 
         truth = cluster.truth()
-        sent_during = [t for _s, t in truth if t.startswith(("s0 ", "s1 "))]
-        assert len(sent_during) > 10 * (outage + 3)  # messages kept flowing through the outage
+        # Messages kept flowing while Redis was down: at least one a second was accepted (the
+        # senders aim at ~10/s each; how many more depends on how busy the machine is).
+        assert sum(down_from <= t <= down_to for t in accepted_at) >= outage
+        sent = [t for _s, t in truth if t.startswith(tuple(f"{n} " for n in names))]
         assert failures == []  # no send failed because Redis was down
+        assert len(sent) == len(accepted_at)  # every accepted send is in the database once
         for c in clients:
             shown = list(zip(c.shown_seqs(), c.shown_texts(), strict=True))
             assert shown == truth  # every message, once, in order

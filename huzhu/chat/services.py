@@ -27,7 +27,7 @@ from huzhu.chat.models import ChatCounter, Message, MessageRevision, MessageStat
 from huzhu.chat.selectors import message_as_dict
 from huzhu.core.errors import Conflict, Forbidden, HuzhuError, InvalidInput, NotFound, RateLimited
 from huzhu.groups.models import Membership, MembershipStatus
-from huzhu.moderation.hooks import review_item_enqueue
+from huzhu.moderation.hooks import review_item_close_for, review_item_enqueue
 from huzhu.moderation.standing import FIRST_DAY, standing_for, standing_require
 from huzhu.realtime.events import Audience, MessageCreated, MessageDeleted, MessageEdited
 from huzhu.realtime.publish import event_publish_on_commit
@@ -618,6 +618,7 @@ def message_review(*, actor: User, message_id: int, approve: bool) -> Message:
             actor=actor,
             message=message,
         )
+        review_item_close_for(target=message, actor=actor, approved=approve)
         if approve:
             mentions_notify_on_release(message)
             _search_index_new(message)

@@ -101,3 +101,22 @@ def review_item_enqueue(
             extra={"source": source},
         )
     return item
+
+
+def review_item_close_for(*, target: Model, actor: User, approved: bool) -> ReviewItem | None:
+    """A moderator decided ``target`` where it lives (e.g. in the chat): close its open queue item
+    the same way, so the queue never shows an item that was already decided. Only items without
+    open reports are closed here; reported content keeps its item for the reporters' outcome."""
+    from django.utils import timezone
+
+    from huzhu.moderation.models import Report, ReportStatus
+
+    item = open_item_for(target, lock=True)
+    if item is None or Report.objects.filter(review_item=item, status=ReportStatus.OPEN).exists():
+        return item
+    item.status = ReviewStatus.APPROVED if approved else ReviewStatus.REMOVED
+    item.hidden = False
+    item.resolved_by = actor
+    item.resolved_at = timezone.now()
+    item.save(update_fields=["status", "hidden", "resolved_by", "resolved_at"])
+    return item

@@ -17,7 +17,7 @@ from huzhu.chat.selectors import messages_after, messages_before
 from huzhu.chat.services import message_delete, message_review, message_send
 from huzhu.core.errors import InvalidInput
 from huzhu.moderation.models import ReviewItem
-from huzhu.moderation.review import review_item_resolve
+from huzhu.moderation.review import review_item_resolve, review_queue
 from huzhu.moderation.sanctions import sanction_issue
 from huzhu.notifications.models import Notification
 from huzhu.realtime.testing import capture_events
@@ -185,3 +185,19 @@ def test_release_from_the_review_queue_notifies_mentions_once(group, owner, memb
     assert Notification.objects.filter(user=member, kind="chat.mention").count() == 1
     held.refresh_from_db()
     assert held.status == "published"
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_deciding_in_the_chat_closes_the_review_queue_item(
+    group, owner, member, fake_screen, approve
+):
+    fake_screen.hold("团购链接 http://t.cn/abc")
+    with capture_events():  # runs the on-commit enqueue into the review queue
+        held = message_send(actor=member, group=group, text="团购链接 http://t.cn/abc").message
+    item = ReviewItem.objects.get(object_id=held.pk)
+    assert item.status == "open"
+    message_review(actor=owner, message_id=held.pk, approve=approve)
+    item.refresh_from_db()
+    assert item.status == ("approved" if approve else "removed")
+    assert item.resolved_by == owner
+    assert not review_queue(actor=owner, group=group).filter(pk=item.pk).exists()

@@ -150,6 +150,61 @@ def _next_seq(*, group_id: int) -> int:
     return _next_seq(group_id=group_id)
 
 
+def _message_insert_numbered(message: Message) -> None:
+    """Store the unsaved ``message`` with the group's next sequence number (also its cursor).
+
+    PostgreSQL: ONE statement — ``WITH s AS (UPDATE counter … RETURNING last_seq) INSERT …
+    SELECT … FROM s RETURNING id, seq`` — so the counter's row lock, which every send to the group
+    queues on until commit, is held across this one round trip and the commit, not two round
+    trips and the commit. A reused client key fails the statement on the unique
+    ``(sender, client_key)`` constraint (IntegrityError): the transaction rolls back, the counter
+    increment with it (no gap), and the caller returns the first message. SQLite (one writer at a
+    time anyway): the counter UPDATE and the ORM insert, as before.
+    """
+    if connection.vendor != "postgresql":
+        seq = _next_seq(group_id=message.group_id)
+        message.seq = message.cursor = seq
+        message.save(force_insert=True)
+        return
+    meta = Message._meta
+    columns: list[str] = []
+    values: list[str] = []
+    params: list[Any] = []
+    for field in meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field.attname in ("seq", "cursor"):
+            values.append("s.last_seq")
+            continue
+        value = field.get_db_prep_save(field.pre_save(message, add=True), connection)
+        # Typed parameters (INSERT … SELECT does not take them from the columns); strings as
+        # text, so an over-long value still fails on the column instead of being cut by the cast.
+        if field.get_internal_type() in ("CharField", "TextField"):
+            cast = "text"
+        else:
+            cast = field.db_type(connection) or "text"
+        values.append(f"CAST(%s AS {cast})")
+        params.append(value)
+    counter = connection.ops.quote_name(ChatCounter._meta.db_table)
+    sql = (
+        f"WITH s AS (UPDATE {counter} SET last_seq = last_seq + 1 WHERE group_id = %s"  # noqa: S608
+        f" RETURNING last_seq) INSERT INTO {connection.ops.quote_name(meta.db_table)}"
+        f" ({', '.join(columns)}) SELECT {', '.join(values)} FROM s RETURNING id, seq"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [message.group_id, *params])
+        row = cursor.fetchone()
+    if row is None:  # the group's first message: no counter row yet
+        ChatCounter.objects.get_or_create(group_id=message.group_id)
+        _message_insert_numbered(message)
+        return
+    message.pk, message.seq = int(row[0]), int(row[1])
+    message.cursor = message.seq
+    message._state.adding = False
+    message._state.db = connection.alias
+
+
 def _text_clean(text: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -406,11 +461,10 @@ def message_send(
     mentioned = _mentioned_members(group=group, text=shown, sender=actor)
     try:
         with transaction.atomic():
-            seq = _next_seq(group_id=group.pk)
-            message = Message.objects.create(
+            message = Message(
                 group=group,
-                seq=seq,
-                cursor=seq,
+                seq=0,  # both taken with the insert
+                cursor=0,
                 sender=actor,
                 client_key=client_key,
                 text=shown,
@@ -426,6 +480,7 @@ def message_send(
                 shared_type=share_type if sharing else "",
                 shared_id=int(share_id or 0) if sharing else None,
             )
+            _message_insert_numbered(message)
             message.sender = actor
             message.reply_to = reply_to
             if status == MessageStatus.PUBLISHED:

@@ -64,10 +64,10 @@ def test_outsiders_get_404_and_no_hint_the_group_exists(group, outsider):
 def test_database_outage_answers_503_retry(group, member, monkeypatch):
     api = client_for(member)
 
-    def down(**kwargs):
+    def down(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr("huzhu.chat.services._next_seq", down)
+    monkeypatch.setattr("huzhu.chat.services._message_insert_numbered", down)
     response = api.post(
         f"/api/v1/chat/groups/{group.pk}/messages",
         {"text": "等会儿重试", "client_key": "k"},

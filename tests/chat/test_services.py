@@ -241,11 +241,11 @@ def test_removed_member_can_neither_send_nor_read(group, owner, member):
 
 
 def test_a_database_outage_is_a_retryable_error(group, member, monkeypatch):
-    def down(**kwargs):
+    def down(*args, **kwargs):
         raise OperationalError("connection refused")
 
     with monkeypatch.context() as patch:
-        patch.setattr("huzhu.chat.services._next_seq", down)
+        patch.setattr("huzhu.chat.services._message_insert_numbered", down)
         with pytest.raises(RetryLater) as exc:
             message_send(actor=member, group=group, text="数据库挂了", client_key="r1")
     assert exc.value.status == 503 and exc.value.code == "retry"

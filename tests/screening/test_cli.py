@@ -86,8 +86,8 @@ def test_readable_single_text(monkeypatch, capsys) -> None:
 
 
 def test_large_input_through_a_pipe_keeps_order_and_isolates_a_bad_text(tmp_path) -> None:
-    # More lines than one batch, through a real pipe (the batched reader); one text the engine
-    # cannot take (a lone surrogate) fails alone.
+    # More lines than one batch, through a real pipe (the batched reader); one malformed record
+    # fails alone.
     import subprocess
     import sys
     from pathlib import Path
@@ -100,7 +100,9 @@ def test_large_input_through_a_pipe_keeps_order_and_isolates_a_bad_text(tmp_path
         )
         for i in range(BATCH * 2 + 7)
     ]
-    lines[BATCH + 3] = '{"id": "bad", "text": "abc\\ud800"}'
+    lines[BATCH + 3] = '{"id": "bad", "text": 5}'
+    # A lone surrogate is no error: it is screened as U+FFFD, the phone number still masked.
+    lines[BATCH + 4] = json.dumps({"id": BATCH + 4, "text": "abc\ud800 13812345678"})
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
         [sys.executable, "-m", "huzhu.cli", "screen"],
@@ -115,6 +117,7 @@ def test_large_input_through_a_pipe_keeps_order_and_isolates_a_bad_text(tmp_path
     assert len(records) == len(lines)
     assert [r["id"] for r in records] == ["bad" if i == BATCH + 3 else i for i in range(len(lines))]
     assert "error" in records[BATCH + 3]
+    assert records[BATCH + 4]["text"] == "abc\ufffd 138****5678"
     assert all(r["action"] == "redact" for i, r in enumerate(records) if i != BATCH + 3)
 
 

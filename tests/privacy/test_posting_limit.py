@@ -115,3 +115,11 @@ def test_web_forms_show_the_message_and_keep_what_was_typed(group, member, quest
     )
     assert answer.status_code == 429 and "Retry-After" in answer
     assert answer["HX-Retarget"] == "#flash" and "发布太频繁了" in answer.content.decode()
+
+    # Without JavaScript the whole page comes back, the answer still in its box.
+    answer = web.post(
+        f"/groups/{group.pk}/aid/{question.pk}/answer/", {"body": "先把课本例题做一遍"}
+    )
+    assert answer.status_code == 429 and 0 < int(answer["Retry-After"]) <= 600
+    html = answer.content.decode()
+    assert "发布太频繁了" in html and "先把课本例题做一遍" in html

@@ -316,9 +316,18 @@ def aid_answer(request: HttpRequest, group_id: int, request_id: int) -> HttpResp
     if not form.is_valid():
         messages.error(request, _("请填写回答内容。"))
         return _back_to_detail(request, group_id, request_id)
-    answer = services.answer_post(
-        actor=_user(request), request_id=request_id, body=form.cleaned_data["body"]
-    )
+    try:
+        answer = services.answer_post(
+            actor=_user(request), request_id=request_id, body=form.cleaned_data["body"]
+        )
+    except HuzhuError as exc:
+        if is_htmx(request):
+            raise  # the answer box keeps its text on the page; the flash says why
+        # Without JavaScript: the page again, the answer still in its box, the reason above it.
+        context = _detail_context(request, group_id, request_id)
+        form.add_service_error(exc)
+        context["answer_form"] = form
+        return render(request, "web/aid/detail.html", context, status=exc.status)
     if answer.publication == "held":
         messages.warning(request, _("回答已提交，需要管理员审核后才会展示。"))
     else:

@@ -415,7 +415,7 @@ def bulk_load(*, items: int, group_ids: list[int], seed: int, workers: int) -> f
     if vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("DROP INDEX IF EXISTS search_doc_vector")
-            cur.execute("DROP INDEX IF EXISTS search_doc_recent")
+            cur.execute("DROP INDEX IF EXISTS search_doc_recent_terms")
     done = 0
     with Pool(workers) as pool:
         for rows in pool.imap(_segment_chunk, jobs):
@@ -466,8 +466,8 @@ def bulk_load(*, items: int, group_ids: list[int], seed: int, workers: int) -> f
             print(f"  GIN index built in {time.perf_counter() - t:.1f} s")
             t = time.perf_counter()
             cur.execute(
-                "CREATE INDEX search_doc_recent ON search_searchdoc"
-                " USING GIN (search_recent_vector(segmented, group_id, created_at))"
+                "CREATE INDEX search_doc_recent_terms ON search_searchdoc"
+                " USING GIN (search_recent_terms(segmented, group_id, created_at))"
             )
             print(f"  recent-documents GIN index built in {time.perf_counter() - t:.1f} s")
             cur.execute("ANALYZE search_searchdoc")

@@ -220,8 +220,8 @@ _PG_SELECT = (
     " to_tsquery('simple'::regconfig, %s) t WHERE "
 )
 _PG_SQL = _PG_SELECT + "d.vector @@ q"
-# The expression of the recent-documents index (migration 0005), written exactly as indexed.
-_PG_RECENT_SQL = _PG_SELECT + "search_recent_vector(d.segmented, d.group_id, d.created_at) @@ q"
+# The expression of the recent-documents index (migrations 0005, 0006), written exactly as indexed.
+_PG_RECENT_SQL = _PG_SELECT + "search_recent_terms(d.segmented, d.group_id, d.created_at) @@ q"
 
 
 def _candidates(

@@ -9,62 +9,20 @@ one help per helper, zero-sum ledger, counts that match the rows) are checked ei
 from __future__ import annotations
 
 import random
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
 from django.db.models import Count, Q, Sum
 
 from huzhu.aid.models import AidRequest, AidStatus, Help, HelpStatus, LedgerEntry
 from huzhu.aid.services import aid_request_post, answer_accept, answer_post, help_give
 from huzhu.core.errors import HuzhuError
 from tests.aid.conftest import pdd_share
+from tests.concurrency import run_together
 from tests.factories import join, make_group, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-CONCURRENT = connection.vendor == "postgresql"
-
-
-def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run ``calls`` at once (PostgreSQL) or serially in random order (SQLite).
-
-    Each result is the return value or the HuzhuError raised.
-    """
-    results: list[Any] = [None] * len(calls)
-
-    def one(i: int) -> None:
-        try:
-            results[i] = calls[i]()
-        except HuzhuError as exc:
-            results[i] = exc
-
-    if not CONCURRENT:
-        order = list(range(len(calls)))
-        random.shuffle(order)
-        for i in order:
-            one(i)
-        return results
-
-    barrier = threading.Barrier(len(calls))
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            one(i)
-        except Exception as exc:  # surfaced by the assertions below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def test_two_members_take_the_last_slot_exactly_one_wins(group):

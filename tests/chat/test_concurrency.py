@@ -7,43 +7,14 @@ serialises writers, so there they run one after another: the same rules are chec
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
 
 from huzhu.chat.models import ChatCounter, Message
 from huzhu.chat.services import message_send
+from tests.concurrency import run_together
 from tests.factories import join, make_group, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-CONCURRENT = connection.vendor == "postgresql"
-
-
-def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
-    results: list[Any] = [None] * len(calls)
-    if not CONCURRENT:
-        return [call() for call in calls]
-    barrier = threading.Barrier(len(calls))
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = calls[i]()
-        except Exception as exc:  # surfaced by the assertions below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def test_members_sending_at_once_get_unique_consecutive_numbers():

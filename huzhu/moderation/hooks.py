@@ -7,14 +7,23 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from huzhu.audit.models import AuditEventType
 from huzhu.audit.services import audit_record
 from huzhu.core.errors import InvalidInput
 from huzhu.moderation.contracts import content_adapter_for
-from huzhu.moderation.models import ReviewItem, ReviewSource, ReviewStatus
+from huzhu.moderation.models import (
+    Report,
+    ReportStatus,
+    ReviewItem,
+    ReviewSource,
+    ReviewStatus,
+)
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.db.models import Model
 
     from huzhu.accounts.models import User
@@ -103,20 +112,25 @@ def review_item_enqueue(
     return item
 
 
+def review_item_close(
+    item: ReviewItem, *, actor: User, status: str, note: str = "", at: datetime | None = None
+) -> None:
+    """Mark ``item`` decided by ``actor`` (its reports are the caller's business)."""
+    item.status = status
+    item.hidden = False
+    item.resolved_by = actor
+    item.resolved_at = at or timezone.now()
+    item.resolution_note = (note or "").strip()[:300]
+    item.save(update_fields=["status", "hidden", "resolved_by", "resolved_at", "resolution_note"])
+
+
 def review_item_close_for(*, target: Model, actor: User, approved: bool) -> ReviewItem | None:
     """A moderator decided ``target`` where it lives (e.g. in the chat): close its open queue item
     the same way, so the queue never shows an item that was already decided. Only items without
     open reports are closed here; reported content keeps its item for the reporters' outcome."""
-    from django.utils import timezone
-
-    from huzhu.moderation.models import Report, ReportStatus
-
     item = open_item_for(target, lock=True)
     if item is None or Report.objects.filter(review_item=item, status=ReportStatus.OPEN).exists():
         return item
-    item.status = ReviewStatus.APPROVED if approved else ReviewStatus.REMOVED
-    item.hidden = False
-    item.resolved_by = actor
-    item.resolved_at = timezone.now()
-    item.save(update_fields=["status", "hidden", "resolved_by", "resolved_at"])
+    status = ReviewStatus.APPROVED if approved else ReviewStatus.REMOVED
+    review_item_close(item, actor=actor, status=status)
     return item

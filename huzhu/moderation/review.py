@@ -24,7 +24,7 @@ from huzhu.moderation import notifications as kinds
 from huzhu.moderation.access import access_moderator
 from huzhu.moderation.contracts import content_adapter_for, held_sources
 from huzhu.moderation.group_config import moderation_config
-from huzhu.moderation.hooks import review_item_get_or_create
+from huzhu.moderation.hooks import review_item_close, review_item_get_or_create
 from huzhu.moderation.models import (
     Report,
     ReportStatus,
@@ -360,12 +360,7 @@ def review_item_resolve(
     Report.objects.filter(review_item=item, status=ReportStatus.OPEN).update(
         status=report_status, resolved_at=now
     )
-    item.status = _ITEM_STATUS[action]
-    item.hidden = False
-    item.resolved_by = actor
-    item.resolved_at = now
-    item.resolution_note = (note or "").strip()[:300]
-    item.save(update_fields=["status", "hidden", "resolved_by", "resolved_at", "resolution_note"])
+    review_item_close(item, actor=actor, status=_ITEM_STATUS[action], note=note, at=now)
     audit_record(
         event_type=AuditEventType.REVIEW_RESOLVED,
         actor=actor,

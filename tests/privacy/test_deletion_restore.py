@@ -111,3 +111,51 @@ def test_staff_restore_service_checks(staff, alice):
     account_deletion_request(user=alice, password=PASSWORD)
     with pytest.raises(InvalidInput):
         account_deletion_cancel(actor=staff, user_id=alice.pk)
+
+
+def test_staff_restore_over_the_api(staff, alice, member):
+    from tests.api.conftest import ApiClient, token_for
+
+    account_deletion_request(user=alice, password=PASSWORD)
+    api = ApiClient(token_for(staff))
+    listed = api.get("/privacy/staff/deletions")
+    assert listed.status_code == 200
+    [row] = listed.json()
+    assert row["user_id"] == alice.pk and row["display_name"] == "阿丽"
+    assert api.get("/privacy/staff/deletions", q="nobody").json() == []
+
+    # A reason is required, with a clear message; nothing changes without one.
+    refused = api.post(f"/privacy/staff/deletions/{alice.pk}/restore", {"reason": ""})
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["message"] == "请求内容不正确，请检查这些字段：reason。"
+    alice.refresh_from_db()
+    assert not alice.is_active
+
+    done = api.post(f"/privacy/staff/deletions/{alice.pk}/restore", {"reason": "用户来信"})
+    assert done.status_code == 200 and done.json() == {"user_id": alice.pk, "is_active": True}
+    alice.refresh_from_db()
+    assert alice.is_active
+    event = AuditEvent.objects.get(event_type=AuditEventType.ACCOUNT_DELETION_CANCELLED)
+    assert event.actor_id == staff.pk and event.extra == {
+        "by": "staff",
+        "requested_at": event.extra["requested_at"],
+        "reason": "用户来信",
+    }
+    assert api.get("/privacy/staff/deletions").json() == []
+    # Nothing left to restore: 404 with a Chinese message.
+    again = api.post(f"/privacy/staff/deletions/{alice.pk}/restore", {"reason": "再来一次"})
+    assert again.status_code == 404 and "没有找到这个注销申请" in again.json()["message"]
+
+
+def test_only_staff_may_use_the_restore_api(alice, member):
+    from tests.api.conftest import ApiClient, token_for
+
+    account_deletion_request(user=alice, password=PASSWORD)
+    api = ApiClient(token_for(member))
+    assert api.get("/privacy/staff/deletions").status_code == 403
+    # Also for an id with no pending deletion: the same 403, so ids tell nothing.
+    for user_id in (alice.pk, 999999):
+        response = api.post(f"/privacy/staff/deletions/{user_id}/restore", {"reason": "帮朋友"})
+        assert response.status_code == 403 and response.json()["code"] == "not_staff"
+    alice.refresh_from_db()
+    assert not alice.is_active

@@ -141,6 +141,8 @@ POST /api/v1/privacy/exports                                        UAAAAAAA
 GET /api/v1/privacy/exports/{job_id}                                UNNNNNNN
 GET /api/v1/privacy/exports/{job_id}/download                       UNNNNNNN
 POST /api/v1/privacy/deletion                                       UFFFFFFF
+GET /api/v1/privacy/staff/deletions                                 UFFFFFFA
+POST /api/v1/privacy/staff/deletions/{user_id}/restore             UFFFFFFN
 GET /api/v1/wellbeing/usage                                         UAAAAAAA
 GET /api/v1/wellbeing/settings                                      UAAAAAAA
 PUT /api/v1/wellbeing/settings                                      UAAAAAAA

@@ -10,10 +10,12 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Path, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from huzhu.api.auth import request_user
 from huzhu.api.schemas import MAX_ID, GroupId, Text, errors
+from huzhu.core.errors import Forbidden
 from huzhu.groups.access import access_group
 from huzhu.privacy import data_rights, services
 from huzhu.privacy.models import ExportJob
@@ -373,3 +375,72 @@ def export_download(request: HttpRequest, job_id: ObjId) -> HttpResponse:
 def deletion_request(request: HttpRequest, payload: PasswordIn) -> DeletionOut:
     row = services.account_deletion_request(user=request_user(request), password=payload.password)
     return DeletionOut(erase_after=row.erase_after)
+
+
+# --- staff: restoring an account during its grace period -----------------------------------------
+
+
+class PendingDeletionOut(Schema):
+    user_id: int
+    username: str
+    display_name: str
+    requested_at: datetime
+    erase_after: datetime = Field(
+        description="过了这个时间就无法恢复 / cannot be restored after this"
+    )
+
+
+class RestoreIn(Schema):
+    reason: Text = Field(
+        min_length=1,
+        max_length=200,
+        description="恢复的原因，如用户来信的日期（写入审计日志）/ why (kept in the audit log)",
+    )
+
+
+class RestoredOut(Schema):
+    user_id: int
+    is_active: bool
+
+
+def _staff_only(request: HttpRequest) -> None:
+    # Before any lookup: a 403 / 404 difference would tell anyone which accounts are being deleted.
+    if not request_user(request).is_staff:
+        raise Forbidden(_("只有平台管理员可以这样做。"), code="not_staff")
+
+
+@router.get(
+    "/staff/deletions",
+    response={200: list[PendingDeletionOut], **errors(403)},
+    summary="待注销的账号 / Accounts waiting for erasure (staff)",
+    description="Accounts in their deletion grace period that can still be restored, soonest erasure first (at most 100). `q` filters by username or display name.",
+)
+def staff_deletions_list(
+    request: HttpRequest, q: Annotated[str, Query(max_length=150)] = ""
+) -> list[PendingDeletionOut]:
+    _staff_only(request)
+    rows = services.account_deletions_pending(actor=request_user(request), query=q)
+    return [
+        PendingDeletionOut(
+            user_id=row.user_id,
+            username=row.user.username,
+            display_name=row.user.display_name,
+            requested_at=row.requested_at,
+            erase_after=row.erase_after,
+        )
+        for row in rows
+    ]
+
+
+@router.post(
+    "/staff/deletions/{user_id}/restore",
+    response={200: RestoredOut, **errors(403, 404, 422)},
+    summary="恢复账号 / Restore an account during its grace period (staff)",
+    description="For someone who asked by other means (mail, phone). Needs a reason, which is kept in the audit log. The account's API tokens stay revoked.",
+)
+def staff_deletion_restore(request: HttpRequest, user_id: ObjId, payload: RestoreIn) -> RestoredOut:
+    _staff_only(request)
+    user = services.account_deletion_cancel(
+        actor=request_user(request), user_id=user_id, reason=payload.reason
+    )
+    return RestoredOut(user_id=user.pk, is_active=user.is_active)

@@ -484,7 +484,6 @@ def message_send(
             message.sender = actor
             message.reply_to = reply_to
             if status == MessageStatus.PUBLISHED:
-                _notify_mentions(message=message, users=mentioned, group=group)
                 _search_index_new(message)
             else:
                 _review_enqueue_on_commit(message)
@@ -502,6 +501,10 @@ def message_send(
             if existing is not None:
                 return SendResult(message=existing, created=False)
         raise
+    if status == MessageStatus.PUBLISHED:
+        # After the insert's transaction: on PostgreSQL it holds the group's sequence row until
+        # commit, and up to 20 notification rows need not make every other sender wait.
+        _notify_mentions(message=message, users=mentioned, group=group)
     return SendResult(message=message, created=True, notice=notice)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from huzhu.screening import classify, lexicon, links, pii
 from huzhu.screening.dedup import RecentWindow
-from huzhu.screening.normalize import Normalized, normalize, normalize_hinted
+from huzhu.screening.normalize import Normalized, normalize, normalize_many
 from huzhu.screening.policy import RuleSet, default_ruleset
 from huzhu.screening.types import Finding, Severity, Verdict
 
@@ -60,19 +60,22 @@ _LONG_NUMBER_RE = re.compile(r"[0-9][0-9 \-()（）]{3,}[0-9]")
 def _classifier_view(norm: Normalized, contacts: list[Finding]) -> Normalized:
     text = norm.text
     if contacts:
-        # Contact details themselves (IDs, addresses of mail) are not wording either.
-        original = norm.original
-        pieces: list[str] = []
-        pos = 0
-        for f in sorted(contacts, key=_span_key):
-            if f.start >= pos:
-                pieces.append(original[pos : f.start])
-                pos = f.end
-        pieces.append(original[pos:])
-        text = normalize("".join(pieces)).text
+        text = normalize(_without_contacts(norm.original, contacts)).text
     elif _LONG_NUMBER_RE.search(text) is None:
         return norm
     return Normalized(norm.original, _LONG_NUMBER_RE.sub("", text))
+
+
+def _without_contacts(original: str, contacts: list[Finding]) -> str:
+    """``original`` with the contact details cut out (they are not wording either)."""
+    pieces: list[str] = []
+    pos = 0
+    for f in sorted(contacts, key=_span_key):
+        if f.start >= pos:
+            pieces.append(original[pos : f.start])
+            pos = f.end
+    pieces.append(original[pos:])
+    return "".join(pieces)
 
 
 _CONTACT = frozenset({"phone", "landline", "qq", "wechat", "email"})
@@ -185,7 +188,7 @@ def _screen_batch(texts: list[str], ctx: ScreenContext) -> list[Verdict]:
     # Character hints of the originals steer normalize; those of the normalized texts (the same
     # texts, mostly) let a stage be skipped when its gate needs a character the text lacks.
     flags = hints.char_flags(texts)
-    norms = [normalize_hinted(text, f) for text, f in zip(texts, flags, strict=True)]
+    norms = normalize_many(texts, flags)
     changed = [i for i, norm in enumerate(norms) if norm.text is not norm.original]
     if changed:
         for i, f in zip(changed, hints.char_flags([norms[i].text for i in changed]), strict=True):
@@ -202,12 +205,25 @@ def _screen_batch(texts: list[str], ctx: ScreenContext) -> list[Verdict]:
         fronts.append((norm, [], []))
     classified: Sequence[Sequence[Finding] | None] = [None] * n
     if "classify" in stages:
+        # The classifier's view (see ``_classifier_view``): texts with contact details cut out
+        # are normalized again, all of them in one batch.
         digit_bit = hints.DIGIT
-        views = [
-            _classifier_view(norm, contacts) if contacts or f & digit_bit else norm
-            for (norm, _found, contacts), f in zip(fronts, flags, strict=True)
-        ]
-        classified = classify.findings_many(norms, [v.text for v in views])
+        long_number = _LONG_NUMBER_RE
+        views: list[str] = []
+        again: list[int] = []
+        for i, ((norm, _found, contacts), f) in enumerate(zip(fronts, flags, strict=True)):
+            if contacts:
+                again.append(i)
+                views.append(_without_contacts(norm.original, contacts))
+            elif f & digit_bit:
+                views.append(long_number.sub("", norm.text))
+            else:
+                views.append(norm.text)
+        if again:
+            cut = [views[i] for i in again]
+            for i, renorm in zip(again, normalize_many(cut, hints.char_flags(cut)), strict=True):
+                views[i] = long_number.sub("", renorm.text)
+        classified = classify.findings_many(norms, views)
     scan_words: list[bool]
     if "lexicon" not in stages:
         scan_words = [False] * n

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import mul
 from pathlib import Path
 
 from huzhu.screening.normalize import SEPARATOR_CHARS, DigitRun, Normalized, digits_view
@@ -127,9 +128,19 @@ def _admin_names() -> tuple[frozenset[str], re.Pattern[str]]:
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10x98765432"
+_ID_WEIGHTS_48 = 48 * sum(_ID_WEIGHTS)  # the weighted sum of the digits' byte values is 48×
+
+
+# Luhn: a doubled digit's digit sum, as a translation table (0→0, 1→2 … 5→1 … 9→9).
+_LUHN_DOUBLE = str.maketrans("0123456789", "0246813579")
 
 
 def luhn_valid(digits: str) -> bool:
+    if digits.isascii() and digits.isdigit():
+        # Sum the digit bytes, every second one from the right doubled through the table.
+        rev = digits[::-1]
+        total = sum(rev[0::2].encode()) + sum(rev[1::2].translate(_LUHN_DOUBLE).encode())
+        return (total - 48 * len(digits)) % 10 == 0
     total = 0
     for i, ch in enumerate(reversed(digits)):
         d = ord(ch) - 48
@@ -167,7 +178,11 @@ def id_card_valid(number: str) -> bool:
     if len(number) == 18:
         if not number[:17].isdigit() or number[17] not in "0123456789x":
             return False
-        total = sum(int(c) * w for c, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+        body = number[:17]
+        if body.isascii():
+            total = sum(map(mul, body.encode(), _ID_WEIGHTS)) - _ID_WEIGHTS_48
+        else:  # other Unicode digits ("١٢٣"): int() reads them
+            total = sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True))
         if _ID_CHECK[total % 11] != number[17]:
             return False
         return _region_valid(number[:6]) and _date_valid(

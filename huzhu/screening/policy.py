@@ -178,7 +178,7 @@ def _gate(rule: Rule) -> frozenset[str] | None:
 class RuleSet:
     """An ordered list of rules (group rules first, then the defaults unless turned off)."""
 
-    __slots__ = ("_compiled", "_textual", "rules", "use_defaults")
+    __slots__ = ("_compiled", "_memo", "_memo_ok", "_textual", "rules", "use_defaults")
 
     def __init__(self, rules: tuple[Rule, ...] = (), use_defaults: bool = True) -> None:
         self.rules = tuple(rules)
@@ -186,6 +186,10 @@ class RuleSet:
         all_rules = self.rules + (DEFAULT_RULES if use_defaults else ())
         self._compiled = tuple((rule, _gate(rule), ACTION_ORDER[rule.action]) for rule in all_rules)
         self._textual = any(gate is None for _rule, gate, _order in self._compiled)
+        # Without rules on words or patterns a decision depends only on what ``_signature`` keeps
+        # of the findings (and on the standing): decisions are remembered by that signature.
+        self._memo_ok = not any(rule.words or rule.regex for rule in all_rules)
+        self._memo: dict[tuple[Any, ...], tuple[Decision, tuple[int, ...]]] = {}
 
     def __repr__(self) -> str:
         return f"RuleSet({len(self.rules)} rules, defaults={self.use_defaults})"
@@ -205,6 +209,30 @@ class RuleSet:
         """The action for a normalized ``text`` and its findings."""
         if not findings and not self._textual:
             return _ALLOW
+        if not self._memo_ok:
+            return self._decide(text, findings, standing)
+        key = _signature(findings, standing)
+        known = self._memo.get(key)
+        if known is None:
+            decision = self._decide(text, findings, standing)
+            exempt = decision.exempt
+            positions = tuple(i for i, f in enumerate(findings) if id(f) in exempt)
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = (decision, positions)
+            return decision
+        decision, positions = known
+        if not positions:
+            return decision
+        return Decision(
+            decision.action,
+            decision.reason_zh,
+            decision.reason_en,
+            decision.rules,
+            frozenset(id(findings[i]) for i in positions),
+        )
+
+    def _decide(self, text: str, findings: Sequence[Finding], standing: float | None) -> Decision:
         kinds = {f.kind for f in findings}
         remaining = list(findings)
         exempt: set[int] = set()
@@ -237,6 +265,28 @@ class RuleSet:
             tuple(fired),
             frozenset(exempt),
         )
+
+
+_MEMO_SIZE = 4096
+
+
+def _signature(findings: Sequence[Finding], standing: float | None) -> tuple[Any, ...]:
+    """What the rules can see of ``findings``: per finding its kind, category, severity and score,
+    which earlier finding has the same span (``min_count`` counts distinct spans) and which earlier
+    finding it equals (``with`` merges equal findings). Texts are not in it: only rule sets
+    without words or patterns use it."""
+    spans: dict[tuple[int, int], int] = {}
+    parts: list[Any] = [standing]
+    for i, f in enumerate(findings):
+        span = (f.start, f.end)
+        first = spans.setdefault(span, i)
+        same = first
+        if first != i:
+            same = next(
+                (j for j in range(first, i) if findings[j] == f), i
+            )  # the first earlier finding equal to this one (or itself)
+        parts.append((f.kind, f.category, f.severity, f.detail.get("score"), first, same))
+    return tuple(parts)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from huzhu.screening import ScreenContext, rules_load, screen
@@ -147,3 +150,33 @@ def test_defaults_turn_findings_into_actions() -> None:
     assert screen("我的手机13812345678").action == "redact"
     assert screen("点 https://t.cn/A6abc 领券").action == "hold"
     assert screen("点击 http://pinduoduo.com.evil.cn/x 领红包").action == "block"
+
+
+def test_remembered_decisions_equal_fresh_ones() -> None:
+    """``RuleSet.decide`` remembers decisions by the findings' signature: on the whole dev set,
+    with the defaults and with group rules that exempt findings, every verdict equals the one
+    decided afresh (and the second pass, served from memory, too)."""
+    lines = (Path(__file__).resolve().parent / "data" / "devset.jsonl").read_text(encoding="utf-8")
+    texts = [json.loads(line)["text"] for line in lines.splitlines() if line.strip()]
+    texts += [
+        "我的手机13812345678，加微信 abc12345 刷单返利",
+        "看这个 https://t.cn/A6abc 13812345678",
+    ]
+    group = [
+        {"id": "phones-ok", "kinds": ["pii"], "categories": ["phone"], "action": "allow"},
+        {"id": "trusted", "link_classes": ["shortener"], "standing_above": 50, "action": "allow"},
+    ]
+    for make in (lambda: rules_load([]), lambda: rules_load(group)):
+        remembered, fresh = make(), make()
+        fresh._memo_ok = False
+        for standing in (None, 80.0):
+            for _ in range(2):
+                for text in texts:
+                    a = screen(text, context=ScreenContext(rules=remembered, standing=standing))
+                    b = screen(text, context=ScreenContext(rules=fresh, standing=standing))
+                    assert (a.action, a.text, a.findings, a.reason_en) == (
+                        b.action,
+                        b.text,
+                        b.findings,
+                        b.reason_en,
+                    ), text

@@ -25,7 +25,7 @@ from huzhu.screening import (
     screen_many,
 )
 from huzhu.screening.engine import BATCH
-from huzhu.screening.normalize import normalize, normalize_hinted
+from huzhu.screening.normalize import normalize, normalize_hinted, normalize_many
 
 DEVSET = Path(__file__).resolve().parent / "data" / "devset.jsonl"
 
@@ -99,6 +99,31 @@ def test_hints_never_hide_what_a_gate_would_find(texts: list[str]) -> None:
             assert not links._may_hold_link(norm_text)
         if not g & hints.DIGIT:
             assert not any(c in "0123456789" for c in norm_text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=8))
+def test_normalize_many_is_normalize_text_by_text(texts: list[str]) -> None:
+    """One separator pass over the joined batch: same texts, numeral spans and offset maps."""
+    for text, many in zip(texts, normalize_many(texts, hints.char_flags(texts)), strict=True):
+        plain = normalize(text)
+        assert (many.text, many.numeral_spans) == (plain.text, plain.numeral_spans)
+        assert many.is_identity == plain.is_identity
+        # The character-by-character map (what the segment map of a regular text replaces).
+        listed = normalize(text)
+        listed._build_map()
+        starts, ends = listed._starts, listed._ends
+        assert starts is not None and ends is not None
+        n = len(plain.text)
+        for start in range(n + 1):
+            for end in (start, start + 1, (start + n) // 2, n, n + 2):
+                s, e = min(start, n), max(min(start, n), min(end, n))
+                if s >= n:
+                    expected = (len(text), len(text))
+                else:
+                    expected = (starts[s], ends[e - 1] if e > s else starts[s])
+                assert many.to_original(start, end) == expected
+                assert plain.to_original(start, end) == expected
 
 
 @settings(max_examples=400, deadline=None)

@@ -534,9 +534,18 @@ def _steps(text: str, change: bool | None, irregular: bool | None, numerals: boo
     return norm
 
 
+# A Chinese numeral with numeral characters around it, four in a row: there is a numeral run with
+# a Chinese numeral in it (a run of four or more holds such a window of four around each numeral).
+_CN = "".join(CN_DIGITS)
+_CN_IN_RUN_RE = re.compile(
+    f"[{_CN}](?:(?<=[{_NUMERAL_CHARS}]{{4}})|(?<=[{_NUMERAL_CHARS}]{{3}})[{_NUMERAL_CHARS}]"
+    f"|(?<=[{_NUMERAL_CHARS}]{{2}})[{_NUMERAL_CHARS}]{{2}}|[{_NUMERAL_CHARS}]{{3}})"
+)
+
+
 def _numeral_step(stage2: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Step 3: Chinese numerals inside runs of four or more numeral characters become digits."""
-    if _CN_DIGIT_RE.search(stage2) is None or _NUMERAL_RUN_RE.search(stage2) is None:
+    if _CN_IN_RUN_RE.search(stage2) is None:
         return stage2, ()
     spans: list[tuple[int, int]] = []
     for m in _NUMERAL_RUN_RE.finditer(stage2):

@@ -194,15 +194,21 @@ def _screen_batch(texts: list[str], ctx: ScreenContext) -> list[Verdict]:
         for i, f in zip(changed, hints.char_flags([norms[i].text for i in changed]), strict=True):
             flags[i] = f
     fronts: list[tuple[Normalized, list[Finding], list[Finding]]] = []
-    run_pii = "pii" in stages
-    pii_bit = hints.PII
-    for norm, f in zip(norms, flags, strict=True):
-        if run_pii and f & pii_bit:
-            found = pii.scan(norm)
+    if "pii" in stages:
+        pii_bit, digit_bit, letter_bit = hints.PII, hints.DIGIT, hints.LETTER
+        found_many = pii.scan_many(
+            norms,
+            [bool(f & pii_bit) for f in flags],
+            [bool(f & digit_bit) for f in flags],
+            [bool(f & letter_bit) for f in flags],
+        )
+        for norm, found in zip(norms, found_many, strict=True):
             if found:
                 fronts.append((norm, found, [x for x in found if x.category in _CONTACT]))
-                continue
-        fronts.append((norm, [], []))
+            else:
+                fronts.append((norm, [], []))
+    else:
+        fronts = [(norm, [], []) for norm in norms]
     classified: Sequence[Sequence[Finding] | None] = [None] * n
     if "classify" in stages:
         # The classifier's view (see ``_classifier_view``): texts with contact details cut out

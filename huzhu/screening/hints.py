@@ -17,7 +17,7 @@ import numpy as np
 from huzhu.screening import normalize as _normalize
 from huzhu.screening.pii import GATE_FIRST_CHARS
 
-__all__ = ["DIGIT", "LINK", "PII", "char_flags"]
+__all__ = ["DIGIT", "LETTER", "LINK", "PII", "char_flags"]
 
 # Bits 1–32 are normalize's HINT_* bits.
 DIGIT = 64  # an ASCII digit
@@ -26,6 +26,7 @@ _LINK_BEFORE = 256  # [a-z0-9-]: before the dot of "abc.com", "taobao点com", "1
 _LINK_DOT = 512  # what ``links._GATE_RE`` accepts after it: . 点 。 ( [
 _COLON = 1024  # the ":" of "://"
 LINK = 2048  # ``links._may_hold_link`` may be true: a ":" or [a-z0-9-] right before a dot-like
+LETTER = 4096  # an ASCII letter a-z (plates and passports need one)
 _RUN = _normalize.HINT_RUN_CHAR
 _NUMERAL_RUN = _normalize.HINT_NUMERAL_RUN
 
@@ -42,6 +43,7 @@ def _build() -> np.ndarray:
         ("abcdefghijklmnopqrstuvwxyz0123456789-", _LINK_BEFORE),
         (".点。([", _LINK_DOT),
         (":", _COLON),
+        ("abcdefghijklmnopqrstuvwxyz", LETTER),
     ):
         table[[ord(c) for c in chars]] |= bit
     table[0] = 0  # the separator between texts

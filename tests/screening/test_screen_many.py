@@ -99,6 +99,30 @@ def test_hints_never_hide_what_a_gate_would_find(texts: list[str]) -> None:
             assert not links._may_hold_link(norm_text)
         if not g & hints.DIGIT:
             assert not any(c in "0123456789" for c in norm_text)
+        if not g & hints.LETTER:
+            assert pii._PLATE_GATE_RE.search(norm_text) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        _TEXT | st.sampled_from(_SAMPLES) | st.sampled_from(["微", "v", "：人民路五座", ":"]),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_pii_scan_many_is_scan_text_by_text(texts: list[str]) -> None:
+    """One gate search over the joined texts (a match reaching over the separator, as in "微" then
+    "：…", does not count) gives the findings of ``scan`` text by text."""
+    norms = [normalize(t) for t in texts]
+    flags = hints.char_flags([n.text for n in norms])
+    many = pii.scan_many(
+        norms,
+        [bool(f & hints.PII) for f in flags],
+        [bool(f & hints.DIGIT) for f in flags],
+        [bool(f & hints.LETTER) for f in flags],
+    )
+    assert many == [pii.scan(n) for n in norms]
 
 
 @settings(max_examples=400, deadline=None)

@@ -368,6 +368,18 @@ def _number_candidates(
             continue
         groups = run.groups
         n = len(groups)
+        if n == 1:  # one group (most runs): the loop below would try just this candidate
+            start, end = groups[0]
+            digits = run.digits
+            if len(digits) <= 19:
+                best = _classify_number(text, digits, [digits], start, end)
+                if (
+                    best is not None
+                    and not _in_spans(best.start, url_spans)
+                    and not _blocked_by_context(text, best.start, best.end)
+                ):
+                    out.append(best)
+            continue
         i = 0
         while i < n:
             best: _Cand | None = None
@@ -740,7 +752,8 @@ def _scan(norm: Normalized, has_digits: bool, has_letters: bool) -> list[Finding
         cands.extend(_label_candidates(text, url_spans, qq=has_digits))
     if "号" in text or "栋" in text or "幢" in text or "座" in text:
         cands.extend(_address_candidates(text))
-    cands = [c for c in cands if c.category in ("email",) or not _in_spans(c.start, url_spans)]
+    if url_spans:
+        cands = [c for c in cands if c.category == "email" or not _in_spans(c.start, url_spans)]
     findings: list[Finding] = []
     for c in _resolve(cands):
         start, end = norm.to_original(c.start, c.end)

@@ -372,13 +372,13 @@ def _number_candidates(
             start, end = groups[0]
             digits = run.digits
             if len(digits) <= 19:
-                best = _classify_number(text, digits, [digits], start, end)
+                only = _classify_number(text, digits, [digits], start, end)
                 if (
-                    best is not None
-                    and not _in_spans(best.start, url_spans)
-                    and not _blocked_by_context(text, best.start, best.end)
+                    only is not None
+                    and not _in_spans(only.start, url_spans)
+                    and not _blocked_by_context(text, only.start, only.end)
                 ):
-                    out.append(best)
+                    out.append(only)
             continue
         i = 0
         while i < n:

@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python bench/screen_speed.py            # full report
     .venv/bin/python bench/screen_speed.py --quick    # fewer rounds
     .venv/bin/python bench/screen_speed.py --profile  # cProfile of the 30-char run (top 25)
+    .venv/bin/python bench/screen_speed.py --batch-stages  # µs per step of screen_many
 
 Measures, single core (one process, no threads):
 
@@ -192,6 +193,69 @@ def stage_costs(messages: list[str]) -> dict[str, float]:
     return out
 
 
+def batch_stage_costs(messages: list[str], rounds: int = 3) -> dict[str, float]:
+    """Microseconds per message in each step of ``screen_many``'s batch path (default context),
+    best of ``rounds``. The steps mirror ``engine._screen_batch``; their sum is close to, not
+    exactly, the cost of ``screen_many`` (the timer calls cost a little)."""
+    from huzhu.screening import engine, hints
+    from huzhu.screening.normalize import normalize_many
+
+    best: dict[str, float] = {}
+    ctx = engine._DEFAULT_CONTEXT
+    spent: dict[str, float] = {}
+
+    def tick(name: str, since: float) -> float:
+        now = time.process_time()
+        spent[name] = spent.get(name, 0.0) + now - since
+        return now
+
+    for _ in range(rounds):
+        spent.clear()
+        for pos in range(0, len(messages), engine.BATCH):
+            texts = messages[pos : pos + engine.BATCH]
+            t = time.process_time()
+            flags = hints.char_flags(texts)
+            t = tick("hints", t)
+            norms = normalize_many(texts, flags)
+            t = tick("normalize", t)
+            changed = [i for i, n in enumerate(norms) if n.text is not n.original]
+            for i, f in zip(
+                changed, hints.char_flags([norms[i].text for i in changed]), strict=True
+            ):
+                flags[i] = f
+            t = tick("hints of normalized texts", t)
+            found = pii.scan_many(
+                norms,
+                [bool(f & hints.PII) for f in flags],
+                [bool(f & hints.DIGIT) for f in flags],
+                [bool(f & hints.LETTER) for f in flags],
+            )
+            contacts = [[x for x in fo if x.category in engine._CONTACT] for fo in found]
+            t = tick("pii", t)
+            views = [
+                normalize(engine._without_contacts(n.original, c)).text if c else n.text
+                for n, c in zip(norms, contacts, strict=True)
+            ]
+            views = [engine._LONG_NUMBER_RE.sub("", v) for v in views]
+            t = tick("classifier view (approx.)", t)
+            classified = classify.findings_many(norms, views)
+            t = tick("classify (numpy)", t)
+            words = lexicon.may_match_many([n.text for n in norms])
+            t = tick("word-list presence scan", t)
+            for text, n, fo, c, cls, w, f in zip(
+                texts, norms, found, contacts, classified, words, flags, strict=True
+            ):
+                links_too = bool(f & hints.LINK)
+                if fo or cls or w or links_too:
+                    engine._back(text, n, ctx, list(fo), c, cls, w, links_too)
+            tick("word lists, links, rules, verdict (texts with a hit)", t)
+        for name, secs in spent.items():
+            us = secs / len(messages) * 1e6
+            best[name] = min(best.get(name, us), us)
+    best["sum"] = sum(best.values())
+    return {k: round(v, 2) for k, v in best.items()}
+
+
 _NO_CLASSIFIER = frozenset({"pii", "lexicon", "links", "dedup"})
 
 
@@ -208,12 +272,19 @@ def first_call() -> dict[str, float]:
     code = (
         "import time, json\n"
         "t0 = time.perf_counter()\n"
-        "from huzhu.screening import screen\n"
+        "from huzhu.screening import screen, screen_many\n"
         "t1 = time.perf_counter()\n"
         "screen('加微信 一三八 1234 五六七八 兼职刷单 https://t.cn/abc')\n"
         "t2 = time.perf_counter()\n"
-        "rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS:')][0].split()[1]\n"
-        "print(json.dumps({'import_s': t1 - t0, 'first_call_s': t2 - t1, 'rss_mb': int(rss) / 1024}))\n"
+        "def rss():\n"
+        "    line = [l for l in open('/proc/self/status') if l.startswith('VmRSS:')][0]\n"
+        "    return int(line.split()[1]) / 1024\n"
+        "r1 = rss()\n"
+        "t3 = time.perf_counter()\n"
+        "screen_many(['加微信 一三八 1234 五六七八 兼职刷单', '今天拼多多有活动 https://t.cn/abc'])\n"
+        "t4 = time.perf_counter()\n"
+        "print(json.dumps({'import_s': t1 - t0, 'first_call_s': t2 - t1, 'rss_mb': r1,\n"
+        "                  'first_many_call_s': t4 - t3, 'rss_after_many_mb': rss()}))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run(
@@ -231,6 +302,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--batch-stages",
+        action="store_true",
+        help="only the per-step cost of screen_many on chat 100 and on the Presidio messages",
+    )
     args = parser.parse_args()
     count = 5_000 if args.quick else 20_000
     rounds = 2 if args.quick else 3
@@ -241,6 +317,17 @@ def main() -> int:
     for text in short[:200] + long[:200]:  # warm the lazy tables
         screen(text)
     screen_many(short[:600] + long[:600])
+
+    if args.batch_stages:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from screen_vs_presidio import make_samples
+
+        report = {
+            "chat_100_chars": batch_stage_costs(make_messages(100, 5000, seed=6, plain_share=0.95)),
+            "presidio_messages": batch_stage_costs([s.text for s in make_samples(3000)]),
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
 
     if args.profile:
         profiler = cProfile.Profile()
@@ -292,6 +379,8 @@ def main() -> int:
         "fresh_import_s": round(fresh["import_s"], 3),
         "fresh_first_call_s": round(fresh["first_call_s"], 3),
         "fresh_rss_after_first_call_mb": round(fresh["rss_mb"], 1),
+        "fresh_first_screen_many_s": round(fresh["first_many_call_s"], 3),
+        "fresh_rss_after_first_screen_many_mb": round(fresh["rss_after_many_mb"], 1),
         "presidio": presidio_compare(short[:1000]),
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -25,8 +25,9 @@ PII = 128  # a character ``pii._GATE_RE`` can start with
 _LINK_BEFORE = 256  # [a-z0-9-]: before the dot of "abc.com", "taobao点com", "1.2.3.4"
 _LINK_DOT = 512  # what ``links._GATE_RE`` accepts after it: . 点 。 ( [
 _COLON = 1024  # the ":" of "://"
-LINK = 2048  # ``links._may_hold_link`` may be true: a ":" or [a-z0-9-] right before a dot-like
+LINK = 2048  # ``links._may_hold_link`` may be true: ":/" or [a-z0-9-] right before a dot-like
 LETTER = 4096  # an ASCII letter a-z (plates and passports need one)
+_SLASH = 8192  # the first "/" of "://"
 _RUN = _normalize.HINT_RUN_CHAR
 _NUMERAL_RUN = _normalize.HINT_NUMERAL_RUN
 
@@ -44,6 +45,7 @@ def _build() -> np.ndarray:
         (".点。([", _LINK_DOT),
         (":", _COLON),
         ("abcdefghijklmnopqrstuvwxyz", LETTER),
+        ("/", _SLASH),
     ):
         table[[ord(c) for c in chars]] |= bit
     table[0] = 0  # the separator between texts
@@ -72,7 +74,8 @@ def char_flags(texts: Sequence[str]) -> list[int]:
     flags = _table.take(codes)
     pair = (flags[:-1] & _LINK_BEFORE).astype(bool) & (flags[1:] & _LINK_DOT).astype(bool)
     flags[:-1] |= pair.astype(np.uint16) * np.uint16(LINK)
-    flags |= np.where(flags & _COLON, np.uint16(LINK), np.uint16(0))
+    scheme = (flags[:-1] & _COLON).astype(bool) & (flags[1:] & _SLASH).astype(bool)
+    flags[:-1] |= scheme.astype(np.uint16) * np.uint16(LINK)
     run = (flags & _RUN).astype(bool)
     four = run[:-3] & run[1:-2] & run[2:-1] & run[3:]
     flags[:-3] |= four.astype(np.uint16) * np.uint16(_NUMERAL_RUN)

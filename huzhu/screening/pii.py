@@ -372,11 +372,19 @@ def _number_candidates(
             start, end = groups[0]
             digits = run.digits
             if len(digits) <= 19:
+                # Every candidate of this run spans exactly (start, end) unless a "+" comes before
+                # it (phones) or an X after 17 digits (IDs): then the context check can come
+                # first and spare the validation of an order number after "订单号".
+                exact = (start == 0 or text[start - 1] != "+") and not (
+                    len(digits) == 17 and end < len(text) and text[end] in "x×"
+                )
+                if exact and _blocked_by_context(text, start, end):
+                    continue
                 only = _classify_number(text, digits, [digits], start, end)
                 if (
                     only is not None
                     and not _in_spans(only.start, url_spans)
-                    and not _blocked_by_context(text, only.start, only.end)
+                    and (exact or not _blocked_by_context(text, only.start, only.end))
                 ):
                     out.append(only)
             continue

@@ -185,19 +185,24 @@ def api_token_authenticate(
     return token
 
 
-def _token_with_user(*, prefix: str, consent_versions: dict[str, str]) -> ApiToken | None:
-    """The unrevoked token with ``prefix`` and its user, in one hand-written query (it runs on
-    every API request; the ORM spends more CPU building it than PostgreSQL answering it).
-    ``token.consent_current``: the user has accepted every version in ``consent_versions``."""
+_TOKEN_SQL: dict[tuple[str, int], tuple[str, int, int]] = {}
+
+
+def _token_with_user_sql(versions: int) -> tuple[str, int, int]:
+    """(query, token columns, user columns) for ``versions`` consent checks, built once."""
     from django.db import connection
 
-    from huzhu.core.rows import instance_from_row, select_columns
+    from huzhu.core.rows import select_columns
 
+    key = (connection.vendor, versions)
+    cached = _TOKEN_SQL.get(key)
+    if cached is not None:
+        return cached
     qn = connection.ops.quote_name
     consent = " AND ".join(
         f"EXISTS (SELECT 1 FROM {qn(Consent._meta.db_table)} c WHERE c.{qn('user_id')} = "  # noqa: S608
         f"t.{qn('user_id')} AND c.{qn('kind')} = %s AND c.{qn('version')} = %s)"
-        for _ in consent_versions
+        for _ in range(versions)
     )
     token_cols, user_cols = select_columns(ApiToken, "t"), select_columns(User, "u")
     sql = (
@@ -206,13 +211,26 @@ def _token_with_user(*, prefix: str, consent_versions: dict[str, str]) -> ApiTok
         f"ON u.{qn('id')} = t.{qn('user_id')} "
         f"WHERE t.{qn('prefix')} = %s AND t.{qn('revoked_at')} IS NULL"
     )
+    cached = _TOKEN_SQL[key] = (sql, len(token_cols), len(user_cols))
+    return cached
+
+
+def _token_with_user(*, prefix: str, consent_versions: dict[str, str]) -> ApiToken | None:
+    """The unrevoked token with ``prefix`` and its user, in one hand-written query (it runs on
+    every API request; the ORM spends more CPU building it than PostgreSQL answering it).
+    ``token.consent_current``: the user has accepted every version in ``consent_versions``."""
+    from django.db import connection
+
+    from huzhu.core.rows import instance_from_row
+
+    sql, n_token, n_user = _token_with_user_sql(len(consent_versions))
     params: list[str] = [v for kind, version in consent_versions.items() for v in (kind, version)]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, prefix])
         row = cursor.fetchone()
     if row is None:
         return None
-    token = instance_from_row(ApiToken, row[: len(token_cols)])
-    token.user = instance_from_row(User, row[len(token_cols) : len(token_cols) + len(user_cols)])
+    token = instance_from_row(ApiToken, row[:n_token])
+    token.user = instance_from_row(User, row[n_token : n_token + n_user])
     token.consent_current = bool(consent_versions) and bool(row[-1])  # type: ignore[attr-defined]
     return token

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -199,19 +199,47 @@ def _ledger_pair(
     )
 
 
+_INSERT_SHAPES: dict[tuple[str, type, int, bool], tuple[str | None, list[Any]]] = {}
+
+
 def _insert_sql(objs: list[Any], *, returning_pk: bool = False) -> tuple[str, list[Any]]:
-    """The ORM's own INSERT statement for unsaved rows of one model (columns, defaults and value
-    conversion exactly as ``bulk_create`` would write them), to be run inside a larger one."""
+    """An INSERT statement for unsaved rows of one model, to be run inside a larger one, with
+    the values the ORM itself would write (``pre_save`` defaults, ``get_db_prep_save``).
+
+    The statement's text depends only on the model and the number of rows, so it is built once;
+    a model with a custom placeholder, or a value that is an expression, goes through the ORM's
+    own INSERT compiler every time."""
     from django.db.models import AutoField
     from django.db.models.sql import InsertQuery
 
+    conn = connections[DEFAULT_DB_ALIAS]  # the thread's connection itself, not the proxy
     model = type(objs[0])
-    fields = [
-        f for f in model._meta.concrete_fields if not f.generated and not isinstance(f, AutoField)
-    ]
+    shape_key = (conn.vendor, model, len(objs), returning_pk)
+    shape = _INSERT_SHAPES.get(shape_key)
+    if shape is None:
+        qn = conn.ops.quote_name
+        meta = model._meta
+        fields = [
+            f for f in meta.concrete_fields if not f.generated and not isinstance(f, AutoField)
+        ]
+        sql = None
+        if not any(hasattr(f, "get_placeholder") for f in fields):
+            row = f"({', '.join(['%s'] * len(fields))})"
+            sql = (
+                f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 - model names
+                f"VALUES {', '.join([row] * len(objs))}"
+            )
+            if returning_pk:
+                sql += f" RETURNING {qn(meta.db_table)}.{qn(meta.pk.column)}"
+        shape = _INSERT_SHAPES[shape_key] = (sql, fields)
+    sql, fields = shape
+    if sql is not None:
+        values = [(f, f.pre_save(obj, True)) for obj in objs for f in fields]
+        if not any(hasattr(v, "resolve_expression") for _f, v in values):
+            return sql, [f.get_db_prep_save(v, connection=conn) for f, v in values]
     query = InsertQuery(model)
     query.insert_values(fields, objs)
-    compiler = query.get_compiler(using=connection.alias)
+    compiler = query.get_compiler(using=conn.alias)
     if returning_pk:
         compiler.returning_fields = [model._meta.pk]
     [(sql, params)] = compiler.as_sql()
@@ -703,23 +731,22 @@ class _Locked:
     earlier_help: int | None
 
 
-def _lock_for_help(*, request_id: int, actor: User) -> _Locked | None:
-    """Lock the request for a help and read, in the same round trip, its group, its requester
-    (with their quiet-hours settings, for the notification), the helper's active membership
-    and an earlier help of theirs. Hand-written: it runs on every help, and the ORM spent more CPU building this
-    query than PostgreSQL takes to answer it.
+_LOCK_SQL: dict[str, tuple[str, str, list[int]]] = {}
 
-    On PostgreSQL the subqueries read the statement's snapshot, taken before the lock was granted:
-    if another transaction changed the row meanwhile (e.g. a double tap whose first help just
-    committed), its row version differs from the one in our snapshot and they are read again,
-    under the lock.
-    """
+
+def _lock_for_help_sql() -> tuple[str, str, list[int]]:
+    """(locking read, re-read of the subqueries, column counts per model) for this database,
+    built once per vendor: the text only depends on the models."""
+    vendor = connection.vendor
+    cached = _LOCK_SQL.get(vendor)
+    if cached is not None:
+        return cached
     from huzhu.accounts.models import User as UserModel
-    from huzhu.core.rows import converted, instance_from_row, select_columns
+    from huzhu.core.rows import select_columns
     from huzhu.wellbeing.models import WellbeingSettings
 
     qn = connection.ops.quote_name
-    pg = connection.vendor == "postgresql"
+    pg = vendor == "postgresql"
     requests, groups = qn(AidRequest._meta.db_table), qn(Group._meta.db_table)
     users, prefs = qn(UserModel._meta.db_table), qn(WellbeingSettings._meta.db_table)
     subqueries = (
@@ -731,13 +758,6 @@ def _lock_for_help(*, request_id: int, actor: User) -> _Locked | None:
         f"(SELECT h.{qn('id')} FROM {qn(Help._meta.db_table)} h WHERE h.{qn('request_id')} = "
         f"r.{qn('id')} AND h.{qn('helper_id')} = %s LIMIT 1)"
     )
-    sub_params: list[Any] = [
-        actor.pk,
-        MembershipStatus.ACTIVE,
-        actor.pk,
-        MembershipStatus.ACTIVE,
-        actor.pk,
-    ]
     columns = [
         select_columns(AidRequest, "r"),
         select_columns(Group, "g"),
@@ -756,6 +776,34 @@ def _lock_for_help(*, request_id: int, actor: User) -> _Locked | None:
         f"LEFT JOIN {prefs} w ON w.{qn('user_id')} = r.{qn('requester_id')} "
         f"WHERE r.{qn('id')} = %s" + (" FOR UPDATE OF r" if pg else "")
     )
+    again = f"SELECT {subqueries} FROM {requests} r WHERE r.{qn('id')} = %s"  # noqa: S608
+    cached = _LOCK_SQL[vendor] = (sql, again, [len(cols) for cols in columns])
+    return cached
+
+
+def _lock_for_help(*, request_id: int, actor: User) -> _Locked | None:
+    """Lock the request for a help and read, in the same round trip, its group, its requester
+    (with their quiet-hours settings, for the notification), the helper's active membership
+    and an earlier help of theirs. Hand-written: it runs on every help, and the ORM spent more CPU building this
+    query than PostgreSQL takes to answer it.
+
+    On PostgreSQL the subqueries read the statement's snapshot, taken before the lock was granted:
+    if another transaction changed the row meanwhile (e.g. a double tap whose first help just
+    committed), its row version differs from the one in our snapshot and they are read again,
+    under the lock.
+    """
+    from huzhu.accounts.models import User as UserModel
+    from huzhu.core.rows import converted, instance_from_row
+    from huzhu.wellbeing.models import WellbeingSettings
+
+    sql, again, widths = _lock_for_help_sql()
+    sub_params: list[Any] = [
+        actor.pk,
+        MembershipStatus.ACTIVE,
+        actor.pk,
+        MembershipStatus.ACTIVE,
+        actor.pk,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*sub_params, request_id])
         row = cursor.fetchone()
@@ -763,12 +811,11 @@ def _lock_for_help(*, request_id: int, actor: User) -> _Locked | None:
             return None
         values = list(row)
         parts = []
-        for cols in columns:
-            parts.append(values[: len(cols)])
-            values = values[len(cols) :]
+        for width in widths:
+            parts.append(values[:width])
+            values = values[width:]
         membership_id, muted_until, earlier_help, locked, snapshot = values
         if locked != snapshot:
-            again = f"SELECT {subqueries} FROM {requests} r WHERE r.{qn('id')} = %s"  # noqa: S608
             cursor.execute(again, [*sub_params, request_id])
             membership_id, muted_until, earlier_help = cursor.fetchone()
     request = instance_from_row(AidRequest, parts[0])
@@ -781,7 +828,7 @@ def _lock_for_help(*, request_id: int, actor: User) -> _Locked | None:
     return _Locked(
         request=request,
         membership_id=membership_id,
-        muted_until=converted(Membership, "muted_until", muted_until),
+        muted_until=converted(Membership, "muted_until", muted_until) if muted_until else None,
         earlier_help=earlier_help,
     )
 

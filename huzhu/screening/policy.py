@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import count
 from typing import Any
 
 from huzhu.screening import classify
@@ -178,7 +179,15 @@ def _gate(rule: Rule) -> frozenset[str] | None:
 class RuleSet:
     """An ordered list of rules (group rules first, then the defaults unless turned off)."""
 
-    __slots__ = ("_compiled", "_memo", "_memo_ok", "_textual", "rules", "use_defaults")
+    __slots__ = (
+        "_compiled",
+        "_memo_ok",
+        "_standing",
+        "_textual",
+        "_token",
+        "rules",
+        "use_defaults",
+    )
 
     def __init__(self, rules: tuple[Rule, ...] = (), use_defaults: bool = True) -> None:
         self.rules = tuple(rules)
@@ -188,8 +197,14 @@ class RuleSet:
         self._textual = any(gate is None for _rule, gate, _order in self._compiled)
         # Without rules on words or patterns a decision depends only on what ``_signature`` keeps
         # of the findings (and on the standing): decisions are remembered by that signature.
+        # Remembered decisions live in one bounded table for all rule sets (a server keeps one
+        # rule set per group): keyed by this rule set's token, the standing when a rule reads it,
+        # and the signature.
         self._memo_ok = not any(rule.words or rule.regex for rule in all_rules)
-        self._memo: dict[tuple[Any, ...], tuple[Decision, tuple[int, ...]]] = {}
+        self._standing = any(
+            rule.standing_below is not None or rule.standing_above is not None for rule in all_rules
+        )
+        self._token = next(_TOKENS)
 
     def __repr__(self) -> str:
         return f"RuleSet({len(self.rules)} rules, defaults={self.use_defaults})"
@@ -211,15 +226,15 @@ class RuleSet:
             return _ALLOW
         if not self._memo_ok:
             return self._decide(text, findings, standing)
-        key = _signature(findings, standing)
-        known = self._memo.get(key)
+        key = _signature(findings, self._token, standing if self._standing else None)
+        known = _MEMO.get(key)
         if known is None:
             decision = self._decide(text, findings, standing)
             exempt = decision.exempt
             positions = tuple(i for i, f in enumerate(findings) if id(f) in exempt)
-            if len(self._memo) >= _MEMO_SIZE:
-                self._memo.clear()
-            self._memo[key] = (decision, positions)
+            if len(_MEMO) >= _MEMO_SIZE:
+                _MEMO.clear()
+            _MEMO[key] = (decision, positions)
             return decision
         decision, positions = known
         if not positions:
@@ -267,16 +282,18 @@ class RuleSet:
         )
 
 
-_MEMO_SIZE = 4096
+_MEMO_SIZE = 8192  # a few MB at most
+_MEMO: dict[tuple[Any, ...], tuple[Decision, tuple[int, ...]]] = {}
+_TOKENS = count()
 
 
-def _signature(findings: Sequence[Finding], standing: float | None) -> tuple[Any, ...]:
+def _signature(findings: Sequence[Finding], token: int, standing: float | None) -> tuple[Any, ...]:
     """What the rules can see of ``findings``: per finding its kind, category, severity and score,
     which earlier finding has the same span (``min_count`` counts distinct spans) and which earlier
     finding it equals (``with`` merges equal findings). Texts are not in it: only rule sets
     without words or patterns use it."""
     spans: dict[tuple[int, int], int] = {}
-    parts: list[Any] = [standing]
+    parts: list[Any] = [token, standing]
     for i, f in enumerate(findings):
         span = (f.start, f.end)
         first = spans.setdefault(span, i)

@@ -120,7 +120,7 @@ def _apply_edits(original: str, findings: list[Finding], exempt: frozenset[int])
 
 # Lone surrogates ("\\ud800" in JSON) cannot be encoded for the automata or numpy. They are
 # replaced by U+FFFD, one code point for one, so every offset still points into the original text.
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 
 
 def _without_surrogates(text: str) -> str:

@@ -12,15 +12,17 @@ keep-alive clients. Afterwards it checks that every help landed exactly once and
 sums to zero.
 
     .venv/bin/python bench/aid_helps.py [--helps 6000] [--concurrency 32] [--workers 2]
-        [--pool 8] [--threads 8]
+        [--pool 8] [--threads 8] [--prepare 1]
 
 ``--pool``: psycopg's pool per worker (``HUZHU_DB_POOL``); ``--threads``: HTTP on that many
-persistent threads per worker (``HUZHU_HTTP_THREADS``) instead of Django's ASGI handler. The load
+persistent threads per worker (``HUZHU_HTTP_THREADS``) instead of Django's ASGI handler;
+``--prepare N``: server-side parameter binding with statements prepared after N runs
+(``HUZHU_DB_SERVER_BINDING``, ``HUZHU_DB_PREPARE_THRESHOLD``). The load
 generator is a minimal keep-alive HTTP/1.1 client on asyncio streams, and its CPU per help is
 printed: it shares the machine's cores with the server and PostgreSQL.
 
-Environment: ``BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``) — the server; the
-database ``huzhu_bench_aid`` on it is dropped and recreated.
+Environment: ``BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``) — the server;
+``BENCH_DB`` (default ``huzhu_bench_aid``) — the database on it, dropped and recreated.
 """
 
 from __future__ import annotations
@@ -38,11 +40,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "huzhu_bench_aid"
+DB_NAME = os.environ.get("BENCH_DB", "huzhu_bench_aid")
 DB_URL = f"{PG}/{DB_NAME}"
 NEEDED = 100
 POOL = 0
 THREADS = 0
+PREPARE = -1
 
 
 def _recreate_database() -> None:
@@ -133,6 +136,9 @@ def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
         "HUZHU_HTTP_THREADS": str(THREADS),
         "HUZHU_LOG_LEVEL": "WARNING",
     }
+    if PREPARE >= 0:  # --prepare N: server-side binding, statements prepared after N runs
+        env["HUZHU_DB_SERVER_BINDING"] = "1"
+        env["HUZHU_DB_PREPARE_THRESHOLD"] = str(PREPARE)
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "uvicorn"),
@@ -238,6 +244,26 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
+def _postgres_cpu_seconds() -> float:
+    """CPU time of every process named ``postgres`` on the machine (the server's backends,
+    WAL writer, checkpointer...): run under the exclusive bench lock, that is this benchmark's."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        name, _, rest = stat.partition(" (")[2].rpartition(")")
+        if name != "postgres":
+            continue
+        fields = rest.split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -254,9 +280,15 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=0, help="HUZHU_HTTP_THREADS per worker (0 = Django's ASGI)"
     )
+    parser.add_argument(
+        "--prepare",
+        type=int,
+        default=-1,
+        help="HUZHU_DB_SERVER_BINDING=1 and HUZHU_DB_PREPARE_THRESHOLD=N (-1 = client binding)",
+    )
     args = parser.parse_args()
-    global POOL, THREADS
-    POOL, THREADS = args.pool, args.threads
+    global POOL, THREADS, PREPARE
+    POOL, THREADS, PREPARE = args.pool, args.threads, args.prepare
 
     total = args.helps + args.warmup
     n_requests = -(-total // NEEDED)
@@ -284,8 +316,10 @@ def main() -> None:
     try:
         asyncio.run(_fire(base, warm, args.concurrency))
         cpu_before, client_before = _cpu_seconds(server.pid), time.process_time()
+        pg_before = _postgres_cpu_seconds()
         latencies, statuses, elapsed = asyncio.run(_fire(base, measured, args.concurrency))
         server_cpu = _cpu_seconds(server.pid) - cpu_before
+        pg_cpu = _postgres_cpu_seconds() - pg_before
         client_cpu = time.process_time() - client_before
     finally:
         server.terminate()
@@ -309,11 +343,15 @@ def main() -> None:
         f"server CPU: {server_cpu * 1000 / len(measured):.2f} ms per help "
         f"(= {len(measured) / server_cpu:.0f} helps per server CPU-second, PostgreSQL not included)"
     )
+    print(
+        f"PostgreSQL CPU: {pg_cpu * 1000 / len(measured):.2f} ms per help (all postgres processes)"
+    )
     print(f"load generator CPU: {client_cpu * 1000 / len(measured):.2f} ms per help")
     print(f"check: {helps} help rows for {len(jobs)} sent; ledger sum {ledger_total}")
     print(
         f"server: uvicorn, {args.workers} workers, pool {args.pool or 'off'}, "
-        f"HTTP threads {args.threads or 'off (Django ASGI)'}, concurrency {args.concurrency}"
+        f"HTTP threads {args.threads or 'off (Django ASGI)'}, concurrency {args.concurrency}, "
+        f"prepared statements {'off' if args.prepare < 0 else f'after {args.prepare} runs'}"
     )
     print(f"load average during run (1/5 min): {load1:.1f} / {load5:.1f} on {os.cpu_count()} CPUs")
     if helps != len(jobs) or ledger_total != 0:

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Requests under /api/ continue through API_MIDDLEWARE below instead of the rest of this list.
+    "huzhu.core.middleware.ApiMiddlewareFork",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,10 +80,23 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "huzhu.core.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "huzhu.privacy.ratelimit.ApiRateLimitMiddleware",
     "huzhu.privacy.consent.ConsentMiddleware",
+    "huzhu.web.middleware.HuzhuErrorMiddleware",
+]
+# The JSON API's chain (huzhu/core/middleware.py): the same order without static files, flash
+# messages, axes (no password sign-in through the API) and the web re-consent redirect.
+API_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "huzhu.core.middleware.CSPMiddleware",
+    "huzhu.privacy.ratelimit.ApiRateLimitMiddleware",
     "huzhu.web.middleware.HuzhuErrorMiddleware",
 ]
 
@@ -116,6 +131,16 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("HUZHU_DB_CONN_MAX_AGE", 0)
         )
     }
+    # Server-side parameter binding lets psycopg prepare the statements a connection runs often
+    # (HUZHU_DB_PREPARE_THRESHOLD: prepare after that many runs; PostgreSQL then skips parsing
+    # and planning them). Off by default: poolers in transaction mode cannot keep prepared
+    # statements.
+    if env_bool("HUZHU_DB_SERVER_BINDING", False):
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+        if env_str("HUZHU_DB_PREPARE_THRESHOLD"):
+            DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int(
+                "HUZHU_DB_PREPARE_THRESHOLD", 5
+            )
     if env_int("HUZHU_DB_POOL", 0) > 0:  # psycopg pool of this many connections per process
         # ASGI runs every request in a fresh thread, so CONN_MAX_AGE reuses nothing there.
         DATABASES["default"]["CONN_MAX_AGE"] = 0

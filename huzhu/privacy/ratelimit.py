@@ -3,8 +3,8 @@ and the posting limit: resources, questions and answers of one member share one 
 (``POSTING_RATE_PER_MEMBER`` per ``POSTING_RATE_WINDOW_SECONDS``, default 10 per 10 minutes, set
 with ``HUZHU_POSTING_RATE`` / ``HUZHU_POSTING_RATE_WINDOW``). Chat and reports keep their own.
 
-A fixed one-minute window counted in the cache with ``add`` + ``incr``, which are atomic in Redis,
-so every process and machine shares the count. Over the limit the API answers 429 with
+A fixed one-minute window counted in the cache (on Redis one atomic ``SET NX`` + ``INCR``
+round trip), so every process and machine shares the count. Over the limit the API answers 429 with
 ``Retry-After`` (seconds to the next window) in its usual error shape.
 """
 
@@ -60,18 +60,35 @@ def rate_limit_hit(
     """Count one request; return 0 if allowed, else the seconds until the window resets."""
     now = time.time() if now is None else now
     window = int(now // window_seconds)
-    key = f"rl:{scope}:{identity}:{window}"
-    if cache.add(key, 1, timeout=window_seconds + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window_seconds + 5)
-            count = 1
+    count = _count(f"rl:{scope}:{identity}:{window}", ttl=window_seconds + 5)
     if count <= limit:
         return 0
     return max(1, int((window + 1) * window_seconds - now))
+
+
+def _count(key: str, *, ttl: int) -> int:
+    """Add one to the counter ``key`` (created with ``ttl`` seconds to live) and return it.
+
+    Redis: create-if-missing and increment in one round trip (Django's ``add`` + ``incr`` take
+    three: SET NX, then EXISTS + INCRBY). Other caches: increment first, which is one call for
+    every request of a window but its first."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        k = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(k, write=True)  # type: ignore[attr-defined]
+        pipe = client.pipeline(transaction=False)
+        pipe.set(k, 0, ex=ttl, nx=True)
+        pipe.incr(k)
+        return int(pipe.execute()[1])
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the window's first request (or the key just expired)
+        if cache.add(key, 1, timeout=ttl):
+            return 1
+        return int(cache.incr(key))  # another process created it in between
 
 
 def posting_rate_check(*, user: User) -> None:

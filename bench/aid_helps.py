@@ -14,10 +14,11 @@ sums to zero.
     .venv/bin/python bench/aid_helps.py [--helps 6000] [--concurrency 32] [--workers 2]
         [--pool 8] [--threads 8] [--prepare 1]
 
-``--pool``: psycopg's pool per worker (``HUZHU_DB_POOL``); ``--threads``: HTTP on that many
-persistent threads per worker (``HUZHU_HTTP_THREADS``) instead of Django's ASGI handler;
-``--prepare N``: server-side parameter binding with statements prepared after N runs
-(``HUZHU_DB_SERVER_BINDING``, ``HUZHU_DB_PREPARE_THRESHOLD``). The load
+Without options the server runs with the product's defaults (4 HTTP threads per worker, kept
+connections, prepared statements). ``--pool``: psycopg's pool per worker (``HUZHU_DB_POOL``);
+``--threads``: HTTP on that many persistent threads per worker (``HUZHU_HTTP_THREADS``; 0:
+Django's ASGI handler); ``--prepare N``: statements prepared after N runs
+(``HUZHU_DB_PREPARE_THRESHOLD``; -1: client-side binding, ``HUZHU_DB_SERVER_BINDING=0``). The load
 generator is a minimal keep-alive HTTP/1.1 client on asyncio streams, and its CPU per help is
 printed: it shares the machine's cores with the server and PostgreSQL.
 
@@ -44,8 +45,8 @@ DB_NAME = os.environ.get("BENCH_DB", "huzhu_bench_aid")
 DB_URL = f"{PG}/{DB_NAME}"
 NEEDED = 100
 POOL = 0
-THREADS = 0
-PREPARE = -1
+THREADS: int | None = None
+PREPARE: int | None = None
 
 
 def _recreate_database() -> None:
@@ -127,18 +128,17 @@ def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
         **os.environ,
         "HUZHU_DATABASE_URL": DB_URL,
         "HUZHU_DEBUG": "0",
-        # Django's ASGI handler runs each request in its own thread: persistent connections
-        # (CONN_MAX_AGE > 0) would pile up, so the default (a connection per request) is measured.
-        "HUZHU_DB_CONN_MAX_AGE": os.environ.get("HUZHU_DB_CONN_MAX_AGE", "0"),
-        # --pool N: psycopg's connection pool (HUZHU_DB_POOL) instead of a connection per request.
+        # --pool N: psycopg's connection pool (HUZHU_DB_POOL) instead of kept connections.
         "HUZHU_DB_POOL": str(POOL),
-        # --threads N: HTTP on N persistent threads per worker (HUZHU_HTTP_THREADS, config/asgi.py)
-        "HUZHU_HTTP_THREADS": str(THREADS),
         "HUZHU_LOG_LEVEL": "WARNING",
     }
-    if PREPARE >= 0:  # --prepare N: server-side binding, statements prepared after N runs
-        env["HUZHU_DB_SERVER_BINDING"] = "1"
-        env["HUZHU_DB_PREPARE_THRESHOLD"] = str(PREPARE)
+    # Unset options take the product's defaults (config/settings.py): 4 HTTP threads per worker,
+    # connections kept by those threads, statements prepared after 5 runs.
+    if THREADS is not None:  # --threads N: HUZHU_HTTP_THREADS (0: Django's ASGI handler)
+        env["HUZHU_HTTP_THREADS"] = str(THREADS)
+    if PREPARE is not None:  # --prepare N: prepared after N runs; -1: client-side binding
+        env["HUZHU_DB_SERVER_BINDING"] = "0" if PREPARE < 0 else "1"
+        env["HUZHU_DB_PREPARE_THRESHOLD"] = str(max(PREPARE, 0))
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "uvicorn"),
@@ -278,13 +278,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--pool", type=int, default=0, help="HUZHU_DB_POOL per worker (0 = off)")
     parser.add_argument(
-        "--threads", type=int, default=0, help="HUZHU_HTTP_THREADS per worker (0 = Django's ASGI)"
+        "--threads", type=int, help="HUZHU_HTTP_THREADS per worker (0 = Django's ASGI handler)"
     )
     parser.add_argument(
         "--prepare",
         type=int,
-        default=-1,
-        help="HUZHU_DB_SERVER_BINDING=1 and HUZHU_DB_PREPARE_THRESHOLD=N (-1 = client binding)",
+        help="HUZHU_DB_PREPARE_THRESHOLD=N with server-side binding (-1 = client-side binding)",
     )
     args = parser.parse_args()
     global POOL, THREADS, PREPARE
@@ -349,9 +348,11 @@ def main() -> None:
     print(f"load generator CPU: {client_cpu * 1000 / len(measured):.2f} ms per help")
     print(f"check: {helps} help rows for {len(jobs)} sent; ledger sum {ledger_total}")
     print(
-        f"server: uvicorn, {args.workers} workers, pool {args.pool or 'off'}, "
-        f"HTTP threads {args.threads or 'off (Django ASGI)'}, concurrency {args.concurrency}, "
-        f"prepared statements {'off' if args.prepare < 0 else f'after {args.prepare} runs'}"
+        f"server: uvicorn, {args.workers} workers, pool {args.pool or 'off'}, HTTP threads "
+        f"{'default' if args.threads is None else args.threads or 'off (Django ASGI)'}, "
+        f"concurrency {args.concurrency}, prepared statements "
+        f"{'default' if args.prepare is None else 'off' if args.prepare < 0 else args.prepare}, "
+        f"HUZHU_DB_CONN_MAX_AGE {os.environ.get('HUZHU_DB_CONN_MAX_AGE', 'default')}"
     )
     print(f"load average during run (1/5 min): {load1:.1f} / {load5:.1f} on {os.cpu_count()} CPUs")
     if helps != len(jobs) or ledger_total != 0:

@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 django_asgi_app = get_asgi_application()
@@ -16,15 +17,15 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from huzhu.realtime.routing import websocket_urlpatterns  # noqa: E402
 
-# HUZHU_HTTP_THREADS=N: plain HTTP on N persistent threads through the WSGI handler (less CPU
-# per request than Django's per-request thread; see huzhu/core/http_threads.py). 0: Django's ASGI.
-_http_threads = int(os.environ.get("HUZHU_HTTP_THREADS", "0") or 0)
-if _http_threads > 0:
+# HUZHU_HTTP_THREADS=N (settings.HTTP_THREADS, default 4): plain HTTP on N persistent threads
+# through the WSGI handler (less CPU per request than Django's per-request thread; see
+# huzhu/core/http_threads.py). 0: Django's ASGI handler.
+if settings.HTTP_THREADS > 0:
     from django.core.handlers.wsgi import WSGIHandler
 
     from huzhu.core.http_threads import ThreadedWSGIHttp
 
-    http_app: object = ThreadedWSGIHttp(WSGIHandler(), _http_threads)
+    http_app: object = ThreadedWSGIHttp(WSGIHandler(), settings.HTTP_THREADS)
 else:
     http_app = django_asgi_app
 

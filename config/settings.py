@@ -123,30 +123,36 @@ TEMPLATES = [
     },
 ]
 
+# --- HTTP -----------------------------------------------------------------------------------
+# Plain HTTP on this many persistent threads per process through Django's WSGI handler
+# (config/asgi.py, huzhu/core/http_threads.py): less CPU per request than Django's ASGI handler,
+# which starts a thread per request. 0: Django's ASGI handler. WebSockets stay on Channels.
+HTTP_THREADS = env_int("HUZHU_HTTP_THREADS", 4)
+
 # --- database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("HUZHU_DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("HUZHU_DB_CONN_MAX_AGE", 0)
-        )
-    }
-    # Server-side parameter binding lets psycopg prepare the statements a connection runs often
-    # (HUZHU_DB_PREPARE_THRESHOLD: prepare after that many runs; PostgreSQL then skips parsing
-    # and planning them). Off by default: poolers in transaction mode cannot keep prepared
-    # statements.
-    if env_bool("HUZHU_DB_SERVER_BINDING", False):
+    DB_POOL = env_int("HUZHU_DB_POOL", 0)
+    # With HTTP threads every connection stays with its long-lived thread; Django's ASGI handler
+    # runs each request in a new thread, where a kept connection would never be reused. (Tests
+    # open connections in short-lived threads, which must not outlive them.)
+    keep = 600 if HTTP_THREADS and not TESTING else 0
+    DB_CONN_MAX_AGE = 0 if DB_POOL else env_int("HUZHU_DB_CONN_MAX_AGE", keep)
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
+    # Server-side parameter binding lets psycopg prepare the statements a connection runs
+    # often (after HUZHU_DB_PREPARE_THRESHOLD runs), so PostgreSQL stops parsing and planning
+    # them. On by default where connections are reused (HTTP threads or the pool); without
+    # reuse nothing is prepared and server-side binding costs PostgreSQL more than client-side.
+    postgres = "postgresql" in DATABASES["default"]["ENGINE"]
+    if postgres and env_bool("HUZHU_DB_SERVER_BINDING", bool(HTTP_THREADS or DB_POOL)):
         DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
-        if env_str("HUZHU_DB_PREPARE_THRESHOLD"):
-            DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int(
-                "HUZHU_DB_PREPARE_THRESHOLD", 5
-            )
-    if env_int("HUZHU_DB_POOL", 0) > 0:  # psycopg pool of this many connections per process
-        # ASGI runs every request in a fresh thread, so CONN_MAX_AGE reuses nothing there.
-        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int(
+            "HUZHU_DB_PREPARE_THRESHOLD", 5
+        )
+    if DB_POOL > 0:  # psycopg pool of this many connections per process
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 2,
-            "max_size": env_int("HUZHU_DB_POOL", 0),
+            "max_size": DB_POOL,
         }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # so `huzhu migrate` works on a fresh clone too

@@ -3,12 +3,13 @@
 Django's ASGI handler runs every request's synchronous code (middleware, ninja, the ORM) in a
 thread created for that request and hops between the event loop and threads several times per
 request. On a small machine that costs more CPU than a short API call itself. With
-``HUZHU_HTTP_THREADS=N`` (see ``config/asgi.py``) HTTP requests are instead handed whole to one of
-N persistent threads and answered by the WSGI handler — same middleware, same views. WebSockets
+``HUZHU_HTTP_THREADS=N`` (see ``config/asgi.py``; default 4, 0 switches back to Django's ASGI
+handler) HTTP requests are instead handed whole to one of N persistent threads and answered by the
+WSGI handler — same middleware, same views; each thread keeps its database connection. WebSockets
 stay on Channels.
 
 The request body is read before the view runs and the response is sent once complete: a streamed
-response (a large data export) is held in memory while it is sent. Off by default.
+response (a large data export) is held in memory while it is sent.
 """
 
 from __future__ import annotations

@@ -94,3 +94,64 @@ def test_a_client_gone_before_the_body_arrived_runs_nothing():
 
     asyncio.run(bridge(_scope(), receive, send))
     assert calls == []
+
+
+def _settings_in_fresh_process(**env: str) -> dict[str, Any]:
+    """HTTP and database settings as a server process started with ``env`` would read them."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "import config.asgi as a; d = s.DATABASES['default']; "
+        "print(json.dumps({'threads': s.HTTP_THREADS, 'http_app': type(a.http_app).__name__, "
+        "'max_age': d.get('CONN_MAX_AGE'), 'options': d.get('OPTIONS', {})}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HUZHU_")}
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", "HUZHU_ENV": "development", **env})
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+PG_URL = "postgres://huzhu@127.0.0.1:5432/huzhu"
+
+
+def test_http_threads_are_the_default_with_kept_connections_and_prepared_statements():
+    got = _settings_in_fresh_process(HUZHU_DATABASE_URL=PG_URL)
+    assert (got["threads"], got["http_app"]) == (4, "ThreadedWSGIHttp")
+    assert got["max_age"] == 600  # each connection stays with its long-lived thread
+    assert got["options"]["server_side_binding"] is True
+    assert got["options"]["prepare_threshold"] == 5
+
+
+def test_tests_keep_no_connections_but_bind_on_the_server_as_production_does():
+    got = _settings_in_fresh_process(HUZHU_DATABASE_URL=PG_URL, HUZHU_ENV="test")
+    assert got["max_age"] == 0
+    assert got["options"]["server_side_binding"] is True
+
+
+def test_django_asgi_handler_keeps_a_connection_per_request_and_client_side_binding():
+    got = _settings_in_fresh_process(HUZHU_DATABASE_URL=PG_URL, HUZHU_HTTP_THREADS="0")
+    assert got["http_app"] == "ASGIHandler"
+    assert got["max_age"] == 0
+    assert "server_side_binding" not in got["options"]
+
+
+def test_pool_and_explicit_settings_win():
+    got = _settings_in_fresh_process(HUZHU_DATABASE_URL=PG_URL, HUZHU_DB_POOL="6")
+    assert got["max_age"] == 0 and got["options"]["pool"]["max_size"] == 6
+    assert got["options"]["server_side_binding"] is True
+    got = _settings_in_fresh_process(
+        HUZHU_DATABASE_URL=PG_URL, HUZHU_DB_SERVER_BINDING="0", HUZHU_DB_CONN_MAX_AGE="60"
+    )
+    assert got["max_age"] == 60 and "server_side_binding" not in got["options"]
+
+
+def test_an_sqlite_url_gets_no_postgresql_options():
+    got = _settings_in_fresh_process(HUZHU_DATABASE_URL="sqlite:////tmp/huzhu-settings-test.db")
+    assert "server_side_binding" not in got["options"]
+    assert "prepare_threshold" not in got["options"]

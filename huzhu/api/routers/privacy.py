@@ -411,7 +411,7 @@ def _staff_only(request: HttpRequest) -> None:
 
 @router.get(
     "/staff/deletions",
-    response={200: list[PendingDeletionOut], **errors(403)},
+    response={200: list[PendingDeletionOut], **errors(403, 422)},
     summary="待注销的账号 / Accounts waiting for erasure (staff)",
     description="Accounts in their deletion grace period that can still be restored, soonest erasure first (at most 100). `q` filters by username or display name.",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from ninja import Path, Schema
+from ninja import Header, Path, Schema
 from pydantic import AfterValidator
 
 # Largest value a 64-bit primary key can hold: bigger ids would overflow the database driver,
@@ -59,3 +59,17 @@ GroupId = Annotated[int, Path(ge=1, le=MAX_ID, description="群 ID / group id")]
 UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="用户 ID / user id")]
 InviteId = Annotated[int, Path(ge=1, le=MAX_ID, description="邀请 ID / invite id")]
 TokenId = Annotated[int, Path(ge=1, le=MAX_ID, description="令牌 ID / token id")]
+IdempotencyHeader = Annotated[
+    str, Header(alias="Idempotency-Key", max_length=64, description="幂等键 / idempotency key")
+]
+
+
+class PersonOut(Schema):
+    """成员：ID 和显示的名字 / A member as other members see them: id and the name shown."""
+
+    id: int
+    name: str
+
+
+def person_out(user: Any) -> PersonOut:
+    return PersonOut(id=user.pk, name=user.display_name or user.username)

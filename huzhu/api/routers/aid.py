@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Header, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
@@ -18,7 +18,15 @@ from huzhu.aid.models import AidRequest, Answer, Help, HelpDispute
 from huzhu.aid.rules import RULE_LIMITS, aid_rules_get
 from huzhu.api.auth import request_user
 from huzhu.api.pagination import Pagination
-from huzhu.api.schemas import MAX_ID, GroupId, UserId, errors
+from huzhu.api.schemas import (
+    MAX_ID,
+    GroupId,
+    IdempotencyHeader,
+    PersonOut,
+    UserId,
+    errors,
+    person_out,
+)
 from huzhu.core.errors import Conflict
 from huzhu.groups.access import access_group
 
@@ -31,21 +39,9 @@ DisputeId = Annotated[int, Path(ge=1, le=MAX_ID, description="争议 ID / disput
 KindName = Literal["groupbuy", "boost", "question"]
 StatusName = Literal["open", "completed", "failed", "resolved", "closed"]
 CategoryName = Literal["study", "work", "life", "shopping", "other"]
-IdempotencyHeader = Annotated[
-    str, Header(alias="Idempotency-Key", max_length=64, description="幂等键 / idempotency key")
-]
 
 
 # --- schemas -----------------------------------------------------------------------------------
-
-
-class PersonOut(Schema):
-    id: int
-    name: str
-
-
-def _person(user: Any) -> PersonOut:
-    return PersonOut(id=user.pk, name=user.display_name or user.username)
 
 
 class AidRequestOut(Schema):
@@ -84,7 +80,7 @@ class AidRequestOut(Schema):
             kind=r.kind,  # type: ignore[arg-type]
             title=r.title,
             body=r.body,
-            requester=_person(r.requester),
+            requester=person_out(r.requester),
             link=r.clean_link,
             platform=r.platform,
             goods_id=r.goods_id,
@@ -117,7 +113,7 @@ class HelpOut(Schema):
         return cls(
             id=h.pk,
             request_id=h.request_id,
-            helper=_person(h.helper),
+            helper=person_out(h.helper),
             status=h.status,  # type: ignore[arg-type]
             thanked=h.thanked_at is not None,
             created_at=h.created_at,
@@ -139,7 +135,7 @@ class AnswerOut(Schema):
         return cls(
             id=a.pk,
             request_id=a.request_id,
-            author=_person(a.author),
+            author=person_out(a.author),
             body=a.body,
             accepted=a.accepted,
             thanked=a.thanked_at is not None,
@@ -215,8 +211,8 @@ class DisputeOut(Schema):
             id=d.pk,
             help_id=d.help_id,
             request_id=d.help.request_id,
-            helper=_person(d.help.helper),
-            reporter=_person(d.reporter),
+            helper=person_out(d.help.helper),
+            reporter=person_out(d.reporter),
             reason=d.reason,
             status=d.status,  # type: ignore[arg-type]
             created_at=d.created_at,
@@ -611,7 +607,7 @@ class MemberProfileOut(Schema):
 def member_profile_endpoint(request: HttpRequest, user_id: UserId) -> MemberProfileOut:
     user, rows = selectors.member_profile(viewer=request_user(request), user_id=user_id)
     return MemberProfileOut(
-        user=_person(user),
+        user=person_out(user),
         groups=[
             ProfileGroupOut(
                 group_id=p.group_id,

@@ -17,7 +17,7 @@ from pydantic import StrictBool
 from huzhu.accounts.models import User
 from huzhu.api.auth import request_user
 from huzhu.api.pagination import Pagination
-from huzhu.api.schemas import MAX_ID, GroupId, Text, UserId, errors
+from huzhu.api.schemas import MAX_ID, GroupId, PersonOut, Text, UserId, errors, person_out
 from huzhu.core.errors import Forbidden, InvalidInput, NotFound
 from huzhu.groups.access import access_group
 from huzhu.moderation import appeals, banlists, factcheck, member_notes, reports, review, sanctions
@@ -50,15 +50,8 @@ SanctionKindName = Literal["warning", "mute", "removal", "group_ban"]
 TagName = Literal["price_mismatch", "expired", "suspicious_link", "misleading", "accurate", "other"]
 
 
-class PersonOut(Schema):
-    id: int
-    name: str
-
-
 def _person(user: Any) -> PersonOut | None:
-    if user is None:
-        return None
-    return PersonOut(id=user.pk, name=user.display_name or user.username)
+    return None if user is None else person_out(user)
 
 
 def _user(user_id: int) -> User:

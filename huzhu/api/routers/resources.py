@@ -5,15 +5,23 @@ an active member of answers 404, like one that does not exist.
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Header, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from huzhu.api.auth import request_user
 from huzhu.api.pagination import Pagination
-from huzhu.api.schemas import MAX_ID, GroupId, Text, errors
+from huzhu.api.schemas import (
+    MAX_ID,
+    GroupId,
+    IdempotencyHeader,
+    PersonOut,
+    Text,
+    errors,
+    person_out,
+)
 from huzhu.groups.access import access_group
 from huzhu.resources import savings, services
 from huzhu.resources.models import Resource
@@ -23,19 +31,7 @@ router = Router()
 ResourceId = Annotated[int, Path(ge=1, le=MAX_ID, description="资源 ID / resource id")]
 KindName = Literal["deal", "guide", "study", "experience", "tip"]
 VerdictName = Literal["valid", "expired", "price_changed"]
-IdempotencyHeader = Annotated[
-    str, Header(alias="Idempotency-Key", max_length=64, description="幂等键 / idempotency key")
-]
 Price = Annotated[Decimal, Field(ge=0, lt=1_000_000, max_digits=10, decimal_places=2)]
-
-
-class PersonOut(Schema):
-    id: int
-    name: str
-
-
-def _person(user: Any) -> PersonOut:
-    return PersonOut(id=user.pk, name=user.display_name or user.username)
 
 
 class ResourceOut(Schema):
@@ -76,8 +72,8 @@ class ResourceOut(Schema):
             title=r.title,
             body=r.body,
             tags=r.tag_list,
-            author=_person(r.author),
-            original_author=_person(r.original_author) if r.original_author else None,
+            author=person_out(r.author),
+            original_author=person_out(r.original_author) if r.original_author else None,
             reshared_from_id=r.reshared_from_id,
             platform=r.platform,
             link=r.link,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -185,19 +186,14 @@ def api_token_authenticate(
     return token
 
 
-_TOKEN_SQL: dict[tuple[str, int], tuple[str, int, int]] = {}
-
-
-def _token_with_user_sql(versions: int) -> tuple[str, int, int]:
-    """(query, token columns, user columns) for ``versions`` consent checks, built once."""
+@functools.cache
+def _token_with_user_sql(vendor: str, versions: int) -> tuple[str, int, int]:
+    """(query, token columns, user columns) for ``versions`` consent checks on this database
+    vendor, built once."""
     from django.db import connection
 
     from huzhu.core.rows import select_columns
 
-    key = (connection.vendor, versions)
-    cached = _TOKEN_SQL.get(key)
-    if cached is not None:
-        return cached
     qn = connection.ops.quote_name
     consent = " AND ".join(
         f"EXISTS (SELECT 1 FROM {qn(Consent._meta.db_table)} c WHERE c.{qn('user_id')} = "  # noqa: S608
@@ -211,8 +207,7 @@ def _token_with_user_sql(versions: int) -> tuple[str, int, int]:
         f"ON u.{qn('id')} = t.{qn('user_id')} "
         f"WHERE t.{qn('prefix')} = %s AND t.{qn('revoked_at')} IS NULL"
     )
-    cached = _TOKEN_SQL[key] = (sql, len(token_cols), len(user_cols))
-    return cached
+    return sql, len(token_cols), len(user_cols)
 
 
 def _token_with_user(*, prefix: str, consent_versions: dict[str, str]) -> ApiToken | None:
@@ -223,7 +218,7 @@ def _token_with_user(*, prefix: str, consent_versions: dict[str, str]) -> ApiTok
 
     from huzhu.core.rows import instance_from_row
 
-    sql, n_token, n_user = _token_with_user_sql(len(consent_versions))
+    sql, n_token, n_user = _token_with_user_sql(connection.vendor, len(consent_versions))
     params: list[str] = [v for kind, version in consent_versions.items() for v in (kind, version)]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, prefix])

@@ -8,6 +8,7 @@ request (the last group-buy slot, a double tap) are serialised by locking the re
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -199,40 +200,41 @@ def _ledger_pair(
     )
 
 
-_INSERT_SHAPES: dict[tuple[str, type, int, bool], tuple[str | None, list[Any]]] = {}
+@functools.cache
+def _insert_shape(
+    vendor: str, model: Any, rows: int, returning_pk: bool
+) -> tuple[str | None, list[Any]]:
+    """(statement text or None, fields) of an INSERT of ``rows`` rows of ``model``; the text
+    depends on nothing else. None: a field has a custom placeholder (the ORM compiles those)."""
+    from django.db.models import AutoField
+
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.generated and not isinstance(f, AutoField)]
+    if any(hasattr(f, "get_placeholder") for f in fields):
+        return None, fields
+    row = f"({', '.join(['%s'] * len(fields))})"
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 - model names
+        f"VALUES {', '.join([row] * rows)}"
+    )
+    if returning_pk:
+        sql += f" RETURNING {qn(meta.db_table)}.{qn(meta.pk.column)}"
+    return sql, fields
 
 
 def _insert_sql(objs: list[Any], *, returning_pk: bool = False) -> tuple[str, list[Any]]:
     """An INSERT statement for unsaved rows of one model, to be run inside a larger one, with
     the values the ORM itself would write (``pre_save`` defaults, ``get_db_prep_save``).
 
-    The statement's text depends only on the model and the number of rows, so it is built once;
-    a model with a custom placeholder, or a value that is an expression, goes through the ORM's
-    own INSERT compiler every time."""
-    from django.db.models import AutoField
+    The statement's text is built once per model and row count (``_insert_shape``); a model with
+    a custom placeholder, or a value that is an expression, goes through the ORM's own INSERT
+    compiler every time."""
     from django.db.models.sql import InsertQuery
 
     conn = connections[DEFAULT_DB_ALIAS]  # the thread's connection itself, not the proxy
-    model = type(objs[0])
-    shape_key = (conn.vendor, model, len(objs), returning_pk)
-    shape = _INSERT_SHAPES.get(shape_key)
-    if shape is None:
-        qn = conn.ops.quote_name
-        meta = model._meta
-        fields = [
-            f for f in meta.concrete_fields if not f.generated and not isinstance(f, AutoField)
-        ]
-        sql = None
-        if not any(hasattr(f, "get_placeholder") for f in fields):
-            row = f"({', '.join(['%s'] * len(fields))})"
-            sql = (
-                f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 - model names
-                f"VALUES {', '.join([row] * len(objs))}"
-            )
-            if returning_pk:
-                sql += f" RETURNING {qn(meta.db_table)}.{qn(meta.pk.column)}"
-        shape = _INSERT_SHAPES[shape_key] = (sql, fields)
-    sql, fields = shape
+    model: Any = type(objs[0])
+    sql, fields = _insert_shape(conn.vendor, model, len(objs), returning_pk)
     if sql is not None:
         values = [(f, f.pre_save(obj, True)) for obj in objs for f in fields]
         if not any(hasattr(v, "resolve_expression") for _f, v in values):
@@ -731,16 +733,10 @@ class _Locked:
     earlier_help: int | None
 
 
-_LOCK_SQL: dict[str, tuple[str, str, list[int]]] = {}
-
-
-def _lock_for_help_sql() -> tuple[str, str, list[int]]:
-    """(locking read, re-read of the subqueries, column counts per model) for this database,
-    built once per vendor: the text only depends on the models."""
-    vendor = connection.vendor
-    cached = _LOCK_SQL.get(vendor)
-    if cached is not None:
-        return cached
+@functools.cache
+def _lock_for_help_sql(vendor: str) -> tuple[str, str, tuple[int, ...]]:
+    """(locking read, re-read of the subqueries, column counts per model) for this database
+    vendor, built once: the text only depends on the models."""
     from huzhu.accounts.models import User as UserModel
     from huzhu.core.rows import select_columns
     from huzhu.wellbeing.models import WellbeingSettings
@@ -777,8 +773,7 @@ def _lock_for_help_sql() -> tuple[str, str, list[int]]:
         f"WHERE r.{qn('id')} = %s" + (" FOR UPDATE OF r" if pg else "")
     )
     again = f"SELECT {subqueries} FROM {requests} r WHERE r.{qn('id')} = %s"  # noqa: S608
-    cached = _LOCK_SQL[vendor] = (sql, again, [len(cols) for cols in columns])
-    return cached
+    return sql, again, tuple(len(cols) for cols in columns)
 
 
 def _lock_for_help(*, request_id: int, actor: User) -> _Locked | None:
@@ -796,7 +791,7 @@ def _lock_for_help(*, request_id: int, actor: User) -> _Locked | None:
     from huzhu.core.rows import converted, instance_from_row
     from huzhu.wellbeing.models import WellbeingSettings
 
-    sql, again, widths = _lock_for_help_sql()
+    sql, again, widths = _lock_for_help_sql(connection.vendor)
     sub_params: list[Any] = [
         actor.pk,
         MembershipStatus.ACTIVE,

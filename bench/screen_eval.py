@@ -32,6 +32,10 @@ from huzhu.screening.normalize import normalize  # noqa: E402
 from huzhu.screening.types import Severity  # noqa: E402
 
 DEVSET = ROOT / "tests" / "screening" / "data" / "devset.jsonl"
+# Everyday money talk (deposits, refunds, transfers, loans, insurance, scam warnings) and scam /
+# illegal-ad SMS, written on 2026-12-06 before the classifier was retrained on money talk and never
+# used for training or tuning: a check that the model generalises beyond its templates.
+PROBE = ROOT / "tests" / "screening" / "data" / "probe_money.jsonl"
 CONTENT = ("scam", "ads", "abuse")
 FOLD = {"gambling": "scam", "porn": "ads", "drugs": "ads", "weapons": "ads"}
 
@@ -216,10 +220,25 @@ def classifier_speed() -> None:
     print(f"  classifier: {matches:.1f} weighted n-gram matches per message")
 
 
+def money_probe(path: Path) -> None:
+    rows = _load(path)
+    normal = [r["text"] for r in rows if _content_label(r) == "normal"]
+    bad = [r["text"] for r in rows if _content_label(r) != "normal"]
+    n_actions = [v.action for v in screen_many(normal)]
+    b_actions = [v.action for v in screen_many(bad)]
+    held = sum(a != "allow" for a in n_actions)
+    blocked = sum(a == "block" for a in n_actions)
+    caught = sum(a != "allow" for a in b_actions)
+    print(f"money probe ({path.name}, never trained on)")
+    print(f"  normal money talk held or blocked  {_rate(held, len(normal))}, blocked {blocked}")
+    print(f"  scam and illegal-ad SMS not allowed {_rate(caught, len(bad))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devset", type=Path, default=DEVSET)
     parser.add_argument("--show-misses", type=int, default=0)
+    parser.add_argument("--probe", type=Path, default=PROBE)
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument(
         "--model", type=Path, default=None, help="classifier file to use instead of the shipped one"
@@ -232,6 +251,7 @@ def main() -> None:
     counts = Counter(_content_label(r) for r in rows)
     print(f"dev set: {len(rows)} lines {dict(counts)}")
     evaluate(rows, args.show_misses)
+    money_probe(args.probe)
     texts = [r["text"] for r in rows]
     same = sum(a == b for a, b in zip(screen_many(texts), map(screen, texts), strict=True))
     print(f"screen_many gives the verdicts of screen: {same}/{len(texts)}")

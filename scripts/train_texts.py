@@ -14,6 +14,7 @@ import random
 import re
 
 from train_texts_chat import generate_chat
+from train_texts_money import generate_money
 
 # ---------------------------------------------------------------------------------------------
 # slot fillers
@@ -663,6 +664,7 @@ def generate(seed: int = 20261125) -> list[tuple[str, str]]:
     rows += generate_composed(seed)
     rows += generate_hand(seed)
     rows += generate_chat(seed)
+    rows += generate_money(seed)
     # de-duplicate, keep order
     seen: set[tuple[str, str]] = set()
     unique = []

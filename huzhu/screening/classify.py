@@ -10,9 +10,10 @@ tests/screening/data/devset.jsonl with the whole engine (figures in bench/RESULT
     scam  : hold ≥ 0.60, block ≥ 0.95   (classifier alone: recall 0.92, normal false positives 0.16 %)
     ads   : hold ≥ 0.60, block ≥ 0.95   (classifier alone: recall 0.89, normal false positives 0.39 %)
     abuse : hold ≥ 0.65, block ≥ 0.97   (classifier alone: recall 0.91, normal false positives 0.47 %)
-Engine on the dev set with these: scam+ads not allowed 0.979, normal held/blocked 0.86 %, abuse held
-0.915; on all 6,000 held-out Taobao normal lines 0.75 % held, on 2,660 held-out abusive lines 0.90
-held. The training script shifts the fitted intercepts (scam/ads +1.25, abuse −1.39 in log-odds) so
+Engine on the dev set with these (model of 2026-12-06): scam+ads not allowed 0.973, normal
+held/blocked 0.74 %, abuse held 0.913; on the money-talk probe (tests/screening/data/
+probe_money.jsonl, never trained on) normal held 10 % (was 21 % before money talk was in the
+training data), scam and illegal-ad SMS not allowed 0.98. The training script shifts the fitted intercepts (scam/ads +1.25, abuse −1.39 in log-odds) so
 these points sit near the middle of the score range. Block on the classifier alone only at the
 block band; below it, prefer holding. Finding severities follow the bands: MEDIUM ≥ hold, HIGH ≥ 0.8,
 CRITICAL ≥ block.

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huzhu.screening import classify
+from huzhu.screening import classify, screen_many
 from huzhu.screening.normalize import normalize
 from huzhu.screening.types import Severity
 
@@ -175,3 +175,26 @@ def test_packed_weights_sum_and_decode_exactly(weights: list[list[int]]) -> None
 def test_any_text_scores_without_error(text: str) -> None:
     result = classify.scores(text)
     assert all(0.0 <= p <= 1.0 for p in result.values())
+
+
+def _probe() -> tuple[list[str], list[str]]:
+    path = Path(__file__).resolve().parent / "data" / "probe_money.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    normal = [r["text"] for r in rows if r["labels"] == ["normal"]]
+    return normal, [r["text"] for r in rows if r["labels"] != ["normal"]]
+
+
+def test_everyday_money_talk_is_published_and_money_scams_are_not() -> None:
+    """Members talk about deposits, refunds, transfers, loans and insurance all the time; the
+    engine must not hold that as scam, nor let the scams that borrow those words through. The
+    probe was written before the model was retrained on money talk and is not in its training
+    data (bench/screen_eval.py prints the same figures)."""
+    normal, scams = _probe()
+    normal_actions = [v.action for v in screen_many(normal)]
+    held = [t for t, a in zip(normal, normal_actions, strict=True) if a != "allow"]
+    assert len(held) <= len(normal) // 10, held
+    # a warning that quotes a scam's name word for word may still be stopped, nothing else
+    blocked = [t for t, a in zip(normal, normal_actions, strict=True) if a == "block"]
+    assert all("骗" in t for t in blocked), blocked
+    missed = [t for t, v in zip(scams, screen_many(scams), strict=True) if v.action == "allow"]
+    assert len(missed) <= len(scams) // 20, missed

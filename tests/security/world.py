@@ -144,7 +144,10 @@ def build_world(screening_off: Any = None) -> World:
     note_for_poster = Notification.objects.filter(user=poster).first()
     ids_a["notification_id"] = note_for_poster.pk if note_for_poster else 999999
     ids_a["digest_id"] = 999999
-    ids_a["week_start"] = "2026-11-23"
+    # A Monday still to come: no role has a report for it (a fixed date became a past, complete
+    # week with a report for everyone once the calendar passed it).
+    today = timezone.localdate()
+    ids_a["week_start"] = (today + timedelta(days=14 - today.weekday())).isoformat()
     for key in (
         "sanction_id",
         "appeal_id",

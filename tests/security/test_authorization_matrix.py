@@ -63,6 +63,8 @@ POST /api/v1/aid/parse                                              UAAAAAAA
 GET /api/v1/aid/groups/{group_id}/requests                          UNAAAANN
 POST /api/v1/aid/groups/{group_id}/requests                         UNAFAANN
 GET /api/v1/aid/requests/{request_id}                               UNAAAANN
+PATCH /api/v1/aid/requests/{request_id}                             UNFFFFNN
+GET /api/v1/aid/requests/{request_id}/revisions                     UNFFAANN
 POST /api/v1/aid/requests/{request_id}/helps                        UNAFAANN
 POST /api/v1/aid/requests/{request_id}/answers                      UNAFAANN
 POST /api/v1/aid/answers/{answer_id}/accept                         UNNNNNNN

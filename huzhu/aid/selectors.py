@@ -96,6 +96,15 @@ def aid_request_get(*, user: User, request_id: int | str) -> tuple[AidRequest, M
     return visible, membership
 
 
+def aid_request_for_edit(*, user: User, request_id: int | str) -> tuple[AidRequest, Membership]:
+    """The request ``user`` may open the edit form of: their own (others get 403, as editing
+    does; requests they cannot see, 404)."""
+    request, membership = aid_request_get(user=user, request_id=request_id)
+    if request.requester_id != user.pk:
+        raise Forbidden(_("只有发布者本人可以修改这个请求。"), code="not_requester")
+    return request, membership
+
+
 def aid_request_revisions(
     *, user: User, request: AidRequest, membership: Membership
 ) -> QuerySet[AidRequestRevision]:

@@ -191,6 +191,7 @@ GET /groups/<int:group_id>/aid/ledger/                                          
 GET /groups/<int:group_id>/aid/rules/                                           LNAAAANN
 GET /groups/<int:group_id>/aid/disputes/                                        LNAAAANN
 GET /groups/<int:group_id>/aid/<int:request_id>/                                LNAAAANN
+GET /groups/<int:group_id>/aid/<int:request_id>/edit/                           LNFFFFNN
 GET /groups/<int:group_id>/aid/<int:request_id>/help/                           LMMMMMMM
 GET /groups/<int:group_id>/aid/<int:request_id>/answer/                         LMMMMMMM
 GET /groups/<int:group_id>/aid/<int:request_id>/answers/<int:answer_id>/accept/ LMMMMMMM

@@ -942,13 +942,14 @@ def aid_request_edit(
                     )
         locked.save(update_fields=update)  # never helps_count or status: helps stay theirs
         _search_index("aid_request", locked)
-        _announce_edit(locked)
+        _announce_card(locked)
     return locked
 
 
-def _announce_edit(request: AidRequest) -> None:
+def _announce_card(request: AidRequest) -> None:
     """After commit: the request's page and every chat card of it re-render. The payload is the
-    chat card itself (title included); a request back in review is announced as unavailable."""
+    chat card itself (title included), so an edited title or a request published again after
+    review shows at once; a request back in review is announced as unavailable."""
     from huzhu.chat.cards import aid_card
     from huzhu.realtime.events import AidUpdated, Audience
     from huzhu.realtime.publish import event_publish_on_commit
@@ -1469,7 +1470,10 @@ def aid_request_moderate(*, actor: User, request_id: int, approve: bool) -> AidR
         raise Conflict(_("这个请求不在待审核状态。"), code="not_held")
     request.publication = Publication.PUBLISHED if approve else Publication.REJECTED
     request.save(update_fields=["publication"])
-    _announce(request)
+    if approve:
+        _announce_card(request)  # whole cards: shared before an edit held it, they show again
+    else:
+        _announce(request)
     _search_index("aid_request", request)
     audit_record(
         event_type=AuditEventType.AID_REQUEST_MODERATED,

@@ -84,6 +84,7 @@ def test_schema_rejects_bad_values(api_as, alice, posted):
     a = api_as(alice)
     assert a.patch(f"/aid/requests/{posted['id']}", {"size": 11}).status_code == 422
     assert a.patch(f"/aid/requests/{posted['id']}", {"title": ""}).status_code == 422
+    assert a.patch(f"/aid/requests/{posted['id']}", {"body": "a\x00b"}).status_code == 422
     assert error(a.patch(f"/aid/requests/{posted['id']}", {"category": "study"})) == (
         400,
         "field_not_editable",

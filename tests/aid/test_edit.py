@@ -259,8 +259,12 @@ def test_held_edit_goes_back_to_review(owner, alice, bob, group, monkeypatch):
     event = AuditEvent.objects.get(event_type=AuditEventType.AID_REQUEST_HELD)
     assert event.extra["edit"] is True and event.extra["reason"] == "疑似引流"
     assert ReviewItem.objects.filter(object_id=req.pk, status="open").exists()
-    aid_request_moderate(actor=owner, request_id=req.pk, approve=True)
+    with capture_events() as events:
+        aid_request_moderate(actor=owner, request_id=req.pk, approve=True)
     assert list(aid_requests_list(user=bob, group=group)) == [req]
+    # Chat cards made unavailable by the held edit come back whole (title included).
+    [event] = [e for e in events if e.type == "aid.updated"]
+    assert event.aid["available"] is True and event.aid["title"] == "加群领券"
 
 
 def test_editing_a_held_request_keeps_it_held(alice, group, monkeypatch):

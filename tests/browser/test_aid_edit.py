@@ -63,3 +63,52 @@ def test_requester_edits_title_then_is_refused_a_scam_text(asgi_live_server, new
     assert "维达抽纸 24包 顺丰包邮" in shown and "已编辑" in shown and "刷单" not in shown
     assert bob.get_by_role("link", name="编辑", exact=True).count() == 0
     assert not alice.problems and not bob.problems
+
+
+def test_a_shared_card_follows_the_edit_live(asgi_live_server, new_page, monkeypatch):
+    """B has the chat open with A's group-buy card: A's new title shows without a reload; an
+    edit held for review hides the card, and the moderator's approval brings it back."""
+    from huzhu.aid.services import (
+        Screened,
+        aid_request_edit,
+        aid_request_moderate,
+        aid_request_post,
+    )
+    from huzhu.chat.services import message_send
+    from huzhu.core.gate import content_screen
+
+    screening_without_classifier(monkeypatch)
+    base = asgi_live_server.url
+    owner = make_user("qunzhu", "群主老王")
+    group = make_group(owner, name="宝妈拼团互助群")
+    a = join(group, make_user("ali", "阿丽")).user
+    b = join(group, make_user("bob", "小博")).user
+    request = aid_request_post(
+        actor=a, group=group, kind="groupbuy", text=SHARE.format(goods=55502), size=3
+    )
+    message_send(actor=a, group=group, text="一起拼", share_type="aid", share_id=request.pk)
+    content_screen(text="预热", author=owner, group=group)  # load the screening engine up front
+
+    bob = open_as(new_page, base, b)
+    bob.goto(f"{base}/groups/{group.pk}/chat/")
+    bob.wait_for_selector("#chat-conn:text('已连接')")
+    card = bob.locator(f".chat-card[data-card-type='aid'][data-card-id='{request.pk}']")
+    assert "维达抽纸 3层130抽*24包" in card.inner_text()
+
+    aid_request_edit(actor=a, request_id=request.pk, title="维达抽纸 24包 顺丰包邮")
+    bob.locator(".chat-card .chat-card-title", has_text="维达抽纸 24包 顺丰包邮").wait_for(
+        timeout=5000
+    )
+
+    monkeypatch.setattr(
+        "huzhu.aid.services._screen",
+        lambda **kw: Screened(action="hold", text=kw["text"], reason="疑似引流", clean_links=[]),
+    )
+    aid_request_edit(actor=a, request_id=request.pk, title="进群领券")
+    bob.locator(".chat-card-gone", has_text="分享的内容已不可见").wait_for(timeout=5000)
+    assert "进群领券" not in bob.content()
+
+    aid_request_moderate(actor=owner, request_id=request.pk, approve=True)
+    bob.locator(".chat-card .chat-card-title", has_text="进群领券").wait_for(timeout=5000)
+    assert "已参团 0/2" in bob.locator(f".chat-card[data-card-id='{request.pk}']").inner_text()
+    assert not bob.problems, bob.problems

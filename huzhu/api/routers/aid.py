@@ -23,6 +23,7 @@ from huzhu.api.schemas import (
     GroupId,
     IdempotencyHeader,
     PersonOut,
+    Text,
     UserId,
     errors,
     person_out,
@@ -175,8 +176,8 @@ class AidRequestIn(Schema):
 class AidRequestPatch(Schema):
     """Only the fields sent change. The link, kind and deadline never change after posting."""
 
-    title: str | None = Field(None, min_length=1, max_length=100)
-    body: str | None = Field(None, max_length=2000)
+    title: Text | None = Field(None, min_length=1, max_length=100)
+    body: Text | None = Field(None, max_length=2000)
     price: Decimal | None = Field(
         None, ge=0, lt=100_000_000, decimal_places=2, description="null 清除价格 / null clears it"
     )

@@ -96,3 +96,33 @@ def test_closed_request_edit_page_explains(alice, group):
     assert f"/aid/{req.pk}/edit/" not in c.get(f"/groups/{group.pk}/aid/{req.pk}/").content.decode()
     page = c.get(f"/groups/{group.pk}/aid/{req.pk}/edit/").content.decode()
     assert "这个请求已经关闭了，不能再修改。" in page and "保存修改" not in page
+
+
+def test_author_is_told_when_personal_data_was_hidden(alice, group):
+    c = client_for(alice)
+    r = c.post(
+        f"/groups/{group.pk}/aid/new/",
+        {
+            "kind": "question",
+            "title": "孩子发烧去哪家医院",
+            "body": "急，电话 13812345678",
+            "category": "life",
+        },
+        follow=True,
+    )
+    html = r.content.decode()
+    assert "已发布。 其中的个人信息（如手机号、微信号）已自动隐藏" in html
+    assert "138****5678" in html and "13812345678" not in html
+    req = AidRequest.objects.get()
+    r = c.post(
+        f"/groups/{group.pk}/aid/{req.pk}/edit/",
+        {"title": req.title, "body": "急，电话 13912345678", "category": "life"},
+        follow=True,
+    )
+    assert "修改已保存。 其中的个人信息" in r.content.decode()
+    r = c.post(  # only the category changes: nothing new was hidden, nothing to say
+        f"/groups/{group.pk}/aid/{req.pk}/edit/",
+        {"title": req.title, "body": "急，电话 139****5678", "category": "study"},
+        follow=True,
+    )
+    assert "修改已保存。" in r.content.decode() and "其中的个人信息" not in r.content.decode()

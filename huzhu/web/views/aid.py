@@ -47,6 +47,12 @@ def _ctx(group: Group, membership: Membership, **extra: Any) -> dict[str, Any]:
     return {"group": group, "membership": membership, "tab": "aid", "nav": "groups", **extra}
 
 
+# The author learns why their phone number shows as 138****5678 (the screening engine hid it).
+_REDACTED_NOTICE = gettext_lazy(
+    "其中的个人信息（如手机号、微信号）已自动隐藏，群友只能看到打码后的内容。"
+)
+
+
 # --- forms -------------------------------------------------------------------------------------
 
 
@@ -264,6 +270,8 @@ def aid_post(request: HttpRequest, group_id: int) -> HttpResponse:
             else:
                 if r.publication == "held":
                     messages.warning(request, _("已提交，内容需要管理员审核后才会展示。"))
+                elif r.screening_action == "redact":
+                    messages.info(request, f"{_('已发布。')} {_REDACTED_NOTICE}")
                 else:
                     messages.success(request, _("已发布。"))
                 return redirect("web:aid_request", group_id=group.pk, request_id=r.pk)
@@ -352,6 +360,15 @@ def _back_to_detail(request: HttpRequest, group_id: int, request_id: int) -> Htt
     return redirect("web:aid_request", group_id=group_id, request_id=request_id)
 
 
+def _masked(form: AidEditForm, edited: AidRequest) -> bool:
+    """Whether the screening hid part of what was just typed (the stored text differs)."""
+    data = form.cleaned_data
+    return edited.screening_action == "redact" and (
+        ("title" in data and edited.title != " ".join(data["title"].split()))
+        or ("body" in data and edited.body != (data["body"] or "").strip())
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def aid_edit(request: HttpRequest, group_id: int, request_id: int) -> HttpResponse:
@@ -375,6 +392,8 @@ def aid_edit(request: HttpRequest, group_id: int, request_id: int) -> HttpRespon
             else:
                 if edited.publication == "held" and r.publication == "published":
                     messages.warning(request, _("修改已提交，内容需要管理员审核后才会重新展示。"))
+                elif _masked(form, edited):
+                    messages.info(request, f"{_('修改已保存。')} {_REDACTED_NOTICE}")
                 else:
                     messages.success(request, _("修改已保存。"))
                 return redirect("web:aid_request", group_id=r.group_id, request_id=r.pk)

@@ -85,6 +85,8 @@ class AidRequest(models.Model):
     idempotency_key = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set by the requester's last edit: pages show 已编辑; earlier versions are AidRequestRevision.
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -138,6 +140,34 @@ class AidRequest(models.Model):
         if not target:
             return 100 if self.status in (AidStatus.COMPLETED, AidStatus.RESOLVED) else 0
         return min(100, round(100 * self.helps_count / target))
+
+
+class AidRequestRevision(models.Model):
+    """What a request said before one edit by its requester: the editable fields as they were.
+
+    Members see only that a request was edited (``AidRequest.edited_at``); moderators see these
+    earlier versions. The link, kind and deadline never change, so they are not kept here.
+    """
+
+    request = models.ForeignKey(AidRequest, on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=100)
+    body = models.TextField(max_length=2000, blank=True, default="")
+    price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    size = models.PositiveSmallIntegerField(null=True, blank=True)
+    needed = models.PositiveSmallIntegerField(null=True, blank=True)
+    category = models.CharField(max_length=16, blank=True, default="")
+    # The screening verdict of the version that replaced this one (allow / redact / hold).
+    screening_action = models.CharField(max_length=8, default="allow")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"revision of request {self.request_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class HelpStatus(models.TextChoices):

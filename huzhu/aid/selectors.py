@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from huzhu.aid.models import (
     AidKind,
     AidRequest,
+    AidRequestRevision,
     AidStatus,
     Answer,
     DisputeStatus,
@@ -26,7 +27,7 @@ from huzhu.aid.models import (
     Publication,
 )
 from huzhu.aid.services import aid_requests_expire_due
-from huzhu.core.errors import NotFound
+from huzhu.core.errors import Forbidden, NotFound
 from huzhu.groups.models import Group, Membership, MembershipStatus
 
 if TYPE_CHECKING:
@@ -93,6 +94,25 @@ def aid_request_get(*, user: User, request_id: int | str) -> tuple[AidRequest, M
     if visible is None:
         raise NotFound(_("没有找到这个请求。"))
     return visible, membership
+
+
+def aid_request_for_edit(*, user: User, request_id: int | str) -> tuple[AidRequest, Membership]:
+    """The request ``user`` may open the edit form of: their own (others get 403, as editing
+    does; requests they cannot see, 404)."""
+    request, membership = aid_request_get(user=user, request_id=request_id)
+    if request.requester_id != user.pk:
+        raise Forbidden(_("只有发布者本人可以修改这个请求。"), code="not_requester")
+    return request, membership
+
+
+def aid_request_revisions(
+    *, user: User, request: AidRequest, membership: Membership
+) -> QuerySet[AidRequestRevision]:
+    """The earlier versions of an edited request, newest first: for its requester and the
+    group's moderators (other members see only that it was edited)."""
+    if request.requester_id != user.pk and not membership.is_admin:
+        raise Forbidden(_("只有发布者和管理员可以查看修改记录。"), code="not_allowed")
+    return request.revisions.select_related("editor")
 
 
 def request_helps(*, request: AidRequest) -> QuerySet[Help]:

@@ -25,6 +25,7 @@ from huzhu.aid import notifications as kinds
 from huzhu.aid.models import (
     AidKind,
     AidRequest,
+    AidRequestRevision,
     AidStatus,
     Answer,
     DisputeStatus,
@@ -346,6 +347,68 @@ def _refuse_blocked(screened: Screened) -> None:
         )
 
 
+def _check_lengths(*, title: str, body: str) -> None:
+    if len(title) > TITLE_MAX:
+        raise InvalidInput(_("标题最多 100 个字符。"), code="invalid_title")
+    if len(body) > BODY_MAX:
+        raise InvalidInput(_("说明最多 2000 个字符。"), code="invalid_body")
+
+
+def _screen_request(
+    *, actor: User, group: Group, kind: str, title: str, body: str, clean_link: str
+) -> tuple[Screened, str, str]:
+    """Screen a request's text as it will be published (posting and editing alike): a blocked
+    text is refused with the reason; returns the verdict and the title and body to store
+    (redacted where the engine hid personal data)."""
+    # A group-buy or boost is screened with its clean link: the engine's link stage has already
+    # judged the domain while parsing; the stripped sharer parameters are never shown.
+    source = f"{title}\n{body}" if kind == AidKind.QUESTION else f"{title}\n{body}\n{clean_link}"
+    screened = _screen(text=source, author=actor, group=group, kind="request")
+    _refuse_blocked(screened)
+    if kind == AidKind.QUESTION and screened.has_link:
+        standing_require(user=actor, group=group, privilege="post_links")
+    if screened.action == "redact":
+        lines = screened.text.split("\n")
+        title = lines[0][:TITLE_MAX] or title
+        body = "\n".join(lines[1:-1] if kind != AidKind.QUESTION else lines[1:]).strip()
+    return screened, title, body
+
+
+def _hold_for_review(
+    request: AidRequest, *, actor: User, screened: Screened, edit: bool = False
+) -> None:
+    """A request the screening held (posted, or edited into something doubtful): audited, into
+    the review queue after commit, and its group's moderators notified."""
+    extra: dict[str, Any] = {"reason": screened.reason, "kind": request.kind}
+    if edit:
+        extra["edit"] = True
+    group = request.group
+    audit_record(
+        event_type=AuditEventType.AID_REQUEST_HELD,
+        actor=actor,
+        group=group,
+        target=request,
+        extra=extra,
+    )
+    _review_enqueue_on_commit(
+        request, findings={"action": screened.action, "reason": screened.reason}
+    )
+    admins = [
+        m.user
+        for m in group.memberships.filter(
+            status=MembershipStatus.ACTIVE, role__in=[Role.OWNER, Role.ADMIN]
+        ).select_related("user")
+    ]
+    notification_create_many(
+        users=admins,
+        kind=kinds.REQUEST_HELD,
+        group=group,
+        actor=actor,
+        params=_params(request),
+        url=_url(request),
+    )
+
+
 # --- fairness rules ---------------------------------------------------------------------------
 
 
@@ -584,7 +647,6 @@ def aid_request_post(
         from huzhu.privacy.ratelimit import posting_rate_check
 
         posting_rate_check(user=actor)  # questions, answers and resources share one budget
-        screened_source = f"{title}\n{body}"
     else:
         parsed = share_text_parse(f"{text}\n{link}" if link else text) if (text or link) else None
         if parsed is None or not parsed.link:
@@ -621,13 +683,7 @@ def aid_request_post(
             if not 1 <= needed_value <= 100:
                 raise InvalidInput(_("助力次数须在 1 到 100 之间。"), code="invalid_needed")
             fields["needed"] = needed_value
-        # Screen what will be published: the clean link (the engine's link stage has already
-        # judged the domain while parsing; the stripped sharer parameters are never shown).
-        screened_source = f"{title}\n{body}\n{parsed.clean_link}"
-    if len(title) > TITLE_MAX:
-        raise InvalidInput(_("标题最多 100 个字符。"), code="invalid_title")
-    if len(body) > BODY_MAX:
-        raise InvalidInput(_("说明最多 2000 个字符。"), code="invalid_body")
+    _check_lengths(title=title, body=body)
 
     refusal = aid_post_allowance(user=actor, group=group)
     if refusal:
@@ -648,14 +704,14 @@ def aid_request_post(
                 existing_id=same.pk,
             )
 
-    screened = _screen(text=screened_source, author=actor, group=group, kind="request")
-    _refuse_blocked(screened)
-    if kind == AidKind.QUESTION and screened.has_link:
-        standing_require(user=actor, group=group, privilege="post_links")
-    if screened.action == "redact":
-        lines = screened.text.split("\n")
-        title = lines[0][:TITLE_MAX] or title
-        body = "\n".join(lines[1:-1] if kind != AidKind.QUESTION else lines[1:]).strip()
+    screened, title, body = _screen_request(
+        actor=actor,
+        group=group,
+        kind=kind,
+        title=title,
+        body=body,
+        clean_link=fields.get("clean_link", ""),
+    )
     publication = Publication.HELD if screened.action == "hold" else Publication.PUBLISHED
     rules = aid_rules_get(group=group)
     now = timezone.now()
@@ -679,31 +735,7 @@ def aid_request_post(
                 **fields,
             )
             if publication == Publication.HELD:
-                audit_record(
-                    event_type=AuditEventType.AID_REQUEST_HELD,
-                    actor=actor,
-                    group=group,
-                    target=request,
-                    extra={"reason": screened.reason, "kind": kind},
-                )
-                _review_enqueue_on_commit(
-                    request, findings={"action": screened.action, "reason": screened.reason}
-                )
-                admins = [
-                    m.user
-                    for m in group.memberships.filter(
-                        status=MembershipStatus.ACTIVE, role__in=[Role.OWNER, Role.ADMIN]
-                    ).select_related("user")
-                ]
-                params = _params(request)
-                notification_create_many(
-                    users=admins,
-                    kind=kinds.REQUEST_HELD,
-                    group=group,
-                    actor=actor,
-                    params=params,
-                    url=_url(request),
-                )
+                _hold_for_review(request, actor=actor, screened=screened)
             _schedule_expiry(request)
             _search_index("aid_request", request)
     except IntegrityError:
@@ -714,6 +746,217 @@ def aid_request_post(
                 return existing
         raise
     return request
+
+
+# --- editing ----------------------------------------------------------------------------------
+
+
+class _Keep:
+    """The default of an edit's optional fields: leave the field as it is."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()
+# What a requester may change after posting. The kind, the link (and so the goods) and the
+# deadline never change: helpers acted on them. Size and needed only until the first help.
+EDITABLE_FIELDS = ("title", "body", "price", "size", "needed", "category")
+_FIELDS_BY_KIND = {
+    AidKind.GROUPBUY: {"title", "body", "price", "size"},
+    AidKind.BOOST: {"title", "body", "price", "needed"},
+    AidKind.QUESTION: {"title", "body", "category"},
+}
+
+
+def aid_request_edit_refusal(request: AidRequest) -> str | None:
+    """Why ``request`` cannot be edited any more (the Chinese explanation), or None."""
+    if request.publication == Publication.REJECTED:
+        return _("这个请求未通过审核，不能修改，可以修改后重新发布。")
+    if request.status == AidStatus.OPEN and request.deadline and request.deadline <= timezone.now():
+        return _("这个请求已经过期了，不能再修改。")
+    return {
+        AidStatus.OPEN: None,
+        AidStatus.COMPLETED: _("这个请求已经完成了，不能再修改。"),
+        AidStatus.FAILED: _("这个请求已经过期了，不能再修改。"),
+        AidStatus.RESOLVED: _("这个求助已经解决了，不能再修改。"),
+        AidStatus.CLOSED: _("这个请求已经关闭了，不能再修改。"),
+    }.get(AidStatus(request.status))
+
+
+def aid_request_frozen_fields(request: AidRequest) -> dict[str, str]:
+    """Fields of ``request`` that no longer change, with the explanation shown where it bites:
+    once someone has joined or boosted, the size or number of boosts they signed up for stays."""
+    if not request.helps_count:
+        return {}
+    if request.kind == AidKind.GROUPBUY:
+        return {"size": _("已有群友参团，成团人数不能再修改；如需调整，请关闭后重新发布。")}
+    if request.kind == AidKind.BOOST:
+        return {"needed": _("已有群友助力，需要的助力次数不能再修改；如需调整，请关闭后重新发布。")}
+    return {}
+
+
+def _edit_values(request: AidRequest, given: dict[str, Any]) -> dict[str, Any]:
+    """The edited fields, validated as posting validates them (``given``: only those sent)."""
+    allowed = _FIELDS_BY_KIND[AidKind(request.kind)]
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        if name not in allowed:
+            if value in (None, ""):
+                continue  # a form's empty field that does not apply to this kind
+            raise InvalidInput(
+                _("这类请求没有这一项，不能修改：%(field)s") % {"field": name},
+                code="field_not_editable",
+            )
+        if name == "title":
+            value = " ".join((value or "").split())
+            if not value:
+                raise InvalidInput(_("请填写标题。"), code="invalid_title")
+        elif name == "body":
+            value = (value or "").strip()
+        elif name == "price":
+            value = _price(value)
+        elif name == "size":
+            value = _int_or_none(value)
+            if value is None or not 2 <= value <= 10:
+                raise InvalidInput(_("拼团人数须在 2 到 10 人之间。"), code="invalid_size")
+        elif name == "needed":
+            value = _int_or_none(value)
+            if value is None or not 1 <= value <= 100:
+                raise InvalidInput(_("助力次数须在 1 到 100 之间。"), code="invalid_needed")
+        elif name == "category" and value not in QuestionCategory.values:
+            raise InvalidInput(
+                _("请选择求助分类：学习、工作、生活、购物或其他。"), code="invalid_category"
+            )
+        values[name] = value
+    _check_lengths(title=values.get("title", ""), body=values.get("body", ""))
+    return values
+
+
+def _edit_changes(request: AidRequest, values: dict[str, Any]) -> dict[str, Any]:
+    """What actually changes, refused where it touches a frozen field (checked under the lock)."""
+    changes = {k: v for k, v in values.items() if v != getattr(request, k)}
+    frozen = aid_request_frozen_fields(request)
+    for name in changes:
+        if name in frozen:
+            raise Conflict(frozen[name], code="frozen_after_help")
+    return changes
+
+
+def aid_request_edit(
+    *,
+    actor: User,
+    request_id: int,
+    title: Any = KEEP,
+    body: Any = KEEP,
+    price: Any = KEEP,
+    size: Any = KEEP,
+    needed: Any = KEEP,
+    category: Any = KEEP,
+) -> AidRequest:
+    """The requester changes their open request: title, body, price and a question's category;
+    a group-buy's size or a boost's number of helps until the first help. Fields left at KEEP
+    stay; ``price=None`` clears the price.
+
+    Edited text passes the same screening as posting: blocked is refused with the reason and the
+    published version stays unchanged; redacted is stored redacted; held takes the request back
+    to the review queue until a moderator publishes it again. The version it replaces is kept
+    (``AidRequestRevision``) for moderators. Repeating an edit changes nothing the second time;
+    the row is locked, so an edit and a help at the same moment both count (an edit never writes
+    the help counter, and a help committed first freezes the size).
+    """
+    given = {
+        name: value
+        for name, value in {
+            "title": title,
+            "body": body,
+            "price": price,
+            "size": size,
+            "needed": needed,
+            "category": category,
+        }.items()
+        if value is not KEEP
+    }
+    request = AidRequest.objects.select_related("group").filter(pk=request_id).first()
+    if request is None:
+        raise NotFound(_("没有找到这个请求。"))
+    membership = _member(user=actor, group=request.group_id, not_found=_("没有找到这个请求。"))
+    if request.requester_id != actor.pk:
+        if request.publication != Publication.PUBLISHED and not membership.is_admin:
+            raise NotFound(_("没有找到这个请求。"))
+        raise Forbidden(_("只有发布者本人可以修改这个请求。"), code="not_requester")
+    _require_speaking(membership)
+    refusal = aid_request_edit_refusal(request)
+    if refusal:
+        raise Conflict(refusal, code="request_not_editable")
+    values = _edit_values(request, given)
+    changes = _edit_changes(request, values)
+    if not changes:
+        return request  # nothing new (a repeat, or the form sent back what was there)
+    screened: Screened | None = None
+    if "title" in changes or "body" in changes:
+        screened, new_title, new_body = _screen_request(
+            actor=actor,
+            group=request.group,
+            kind=request.kind,
+            title=values.get("title", request.title),
+            body=values.get("body", request.body),
+            clean_link=request.clean_link,
+        )
+        values.update(title=new_title, body=new_body)
+    with transaction.atomic():
+        locked = (
+            AidRequest.objects.select_for_update(of=("self",))
+            .select_related("group")
+            .get(pk=request.pk)
+        )
+        refusal = aid_request_edit_refusal(locked)
+        if refusal:
+            raise Conflict(refusal, code="request_not_editable")
+        changes = _edit_changes(locked, values)
+        if not changes:
+            return locked
+        AidRequestRevision.objects.create(
+            request=locked,
+            editor=actor,
+            screening_action=screened.action if screened else locked.screening_action,
+            **{name: getattr(locked, name) for name in EDITABLE_FIELDS},
+        )
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.edited_at = timezone.now()
+        update = [*changes, "edited_at"]
+        if screened is not None:
+            locked.screening_action = screened.action
+            locked.screening_reason = screened.reason[:300]
+            update += ["screening_action", "screening_reason"]
+            if screened.action == "hold":
+                was_published = locked.publication == Publication.PUBLISHED
+                locked.publication = Publication.HELD
+                update.append("publication")
+                if was_published:
+                    _hold_for_review(locked, actor=actor, screened=screened, edit=True)
+                else:  # already waiting for review: the open item covers the new version
+                    _review_enqueue_on_commit(
+                        locked, findings={"action": screened.action, "reason": screened.reason}
+                    )
+        locked.save(update_fields=update)  # never helps_count or status: helps stay theirs
+        _search_index("aid_request", locked)
+        _announce_card(locked)
+    return locked
+
+
+def _announce_card(request: AidRequest) -> None:
+    """After commit: the request's page and every chat card of it re-render. The payload is the
+    chat card itself (title included), so an edited title or a request published again after
+    review shows at once; a request back in review is announced as unavailable."""
+    from huzhu.chat.cards import aid_card
+    from huzhu.realtime.events import AidUpdated, Audience
+    from huzhu.realtime.publish import event_publish_on_commit
+
+    event_publish_on_commit(
+        AidUpdated(group_id=request.group_id, audience=Audience(), aid=aid_card(request))
+    )
 
 
 # --- helping ----------------------------------------------------------------------------------
@@ -1227,7 +1470,10 @@ def aid_request_moderate(*, actor: User, request_id: int, approve: bool) -> AidR
         raise Conflict(_("这个请求不在待审核状态。"), code="not_held")
     request.publication = Publication.PUBLISHED if approve else Publication.REJECTED
     request.save(update_fields=["publication"])
-    _announce(request)
+    if approve:
+        _announce_card(request)  # whole cards: shared before an edit held it, they show again
+    else:
+        _announce(request)
     _search_index("aid_request", request)
     audit_record(
         event_type=AuditEventType.AID_REQUEST_MODERATED,

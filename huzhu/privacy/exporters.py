@@ -42,10 +42,20 @@ def export_groups(user: User) -> dict[str, Any]:
 
 @exporter("aid")
 def export_aid(user: User) -> dict[str, Any]:
-    from huzhu.aid.models import AidRequest, Answer, Help, HelpDispute, LedgerEntry
+    from huzhu.aid.models import (
+        AidRequest,
+        AidRequestRevision,
+        Answer,
+        Help,
+        HelpDispute,
+        LedgerEntry,
+    )
 
     return {
         "requests": rows(AidRequest.objects.filter(requester=user)),
+        "request_revisions": rows(
+            AidRequestRevision.objects.filter(request__requester=user), exclude=("editor",)
+        ),
         "helps": rows(Help.objects.filter(helper=user)),
         "answers": rows(Answer.objects.filter(author=user)),
         "disputes": rows(HelpDispute.objects.filter(reporter=user), exclude=("resolved_by",)),

@@ -84,7 +84,7 @@ class MessageDeleted(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AidUpdated(Event):
-    """An aid request shared into chat changed (helps counted, completed, expired)."""
+    """An aid request shared into chat changed (helps counted, completed, expired, edited)."""
 
     type: ClassVar[str] = "aid.updated"
     aid: dict[str, Any]

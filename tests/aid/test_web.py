@@ -227,3 +227,16 @@ def test_member_profile_shows_shared_groups_only(owner, alice, bob, group, outsi
     assert "小博" in page and "宝妈拼团互助群" in page and "帮助 1 · 受助 0" in page
     assert other.name not in page
     assert client_for(outsider).get(f"/people/{bob.pk}/aid/").status_code == 404
+
+
+def test_a_finished_request_says_so_instead_of_none_missing(alice, bob, carol, group):
+    groupbuy = aid_request_post(actor=alice, group=group, kind="groupbuy", text=pdd_share(), size=2)
+    help_give(actor=bob, request_id=groupbuy.pk)
+    boost = aid_request_post(actor=alice, group=group, kind="boost", text=pdd_share(987), needed=1)
+    help_give(actor=carol, request_id=boost.pk)
+    c = client_for(alice)
+    html = c.get(f"/groups/{group.pk}/aid/{groupbuy.pk}/").content.decode()
+    assert "已参团 1/1，已成团" in html and "还差 0 人" not in html
+    assert "完成于" in html and "截止于" not in html
+    html = c.get(f"/groups/{group.pk}/aid/{boost.pk}/").content.decode()
+    assert "已助力 1/1，助力完成" in html and "还差 0 次" not in html

@@ -86,7 +86,7 @@ def test_groupbuy_from_share_text_to_balances_and_help_before_you_ask(
     assert request.status == AidStatus.COMPLETED
     # A's open page follows live (aid.updated over the WebSocket), no reload.
     alice.locator(".aid-detail .badge", has_text="已成团").wait_for(timeout=5000)
-    assert "已参团 2/2，还差 0 人" in alice.locator(".aid-detail").inner_text()
+    assert "已参团 2/2，已成团" in alice.locator(".aid-detail").inner_text()
     alice.reload()
     assert alice.locator("[data-testid=bell] .badge").inner_text() == "3"  # 2 helps + completed
 

@@ -63,6 +63,8 @@ POST /api/v1/aid/parse                                              UAAAAAAA
 GET /api/v1/aid/groups/{group_id}/requests                          UNAAAANN
 POST /api/v1/aid/groups/{group_id}/requests                         UNAFAANN
 GET /api/v1/aid/requests/{request_id}                               UNAAAANN
+PATCH /api/v1/aid/requests/{request_id}                             UNFFFFNN
+GET /api/v1/aid/requests/{request_id}/revisions                     UNFFAANN
 POST /api/v1/aid/requests/{request_id}/helps                        UNAFAANN
 POST /api/v1/aid/requests/{request_id}/answers                      UNAFAANN
 POST /api/v1/aid/answers/{answer_id}/accept                         UNNNNNNN
@@ -189,6 +191,7 @@ GET /groups/<int:group_id>/aid/ledger/                                          
 GET /groups/<int:group_id>/aid/rules/                                           LNAAAANN
 GET /groups/<int:group_id>/aid/disputes/                                        LNAAAANN
 GET /groups/<int:group_id>/aid/<int:request_id>/                                LNAAAANN
+GET /groups/<int:group_id>/aid/<int:request_id>/edit/                           LNFFFFNN
 GET /groups/<int:group_id>/aid/<int:request_id>/help/                           LMMMMMMM
 GET /groups/<int:group_id>/aid/<int:request_id>/answer/                         LMMMMMMM
 GET /groups/<int:group_id>/aid/<int:request_id>/answers/<int:answer_id>/accept/ LMMMMMMM

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pydantic import StrictBool
 
 from huzhu.aid import selectors, services
-from huzhu.aid.models import AidRequest, Answer, Help, HelpDispute
+from huzhu.aid.models import AidRequest, AidRequestRevision, Answer, Help, HelpDispute
 from huzhu.aid.rules import RULE_LIMITS, aid_rules_get
 from huzhu.api.auth import request_user
 from huzhu.api.pagination import Pagination
@@ -23,6 +23,7 @@ from huzhu.api.schemas import (
     GroupId,
     IdempotencyHeader,
     PersonOut,
+    Text,
     UserId,
     errors,
     person_out,
@@ -67,6 +68,7 @@ class AidRequestOut(Schema):
     deadline: datetime | None
     created_at: datetime
     finished_at: datetime | None
+    edited_at: datetime | None = Field(description="最后一次修改的时间 / last edited (null: never)")
 
     @classmethod
     def build(cls, r: AidRequest) -> "AidRequestOut":
@@ -97,6 +99,7 @@ class AidRequestOut(Schema):
             deadline=r.deadline,
             created_at=r.created_at,
             finished_at=r.finished_at,
+            edited_at=r.edited_at,
         )
 
 
@@ -168,6 +171,56 @@ class AidRequestIn(Schema):
         False,
         description="同款已在进行时仍然发布 / publish even if the same goods are already open (409)",
     )
+
+
+class AidRequestPatch(Schema):
+    """Only the fields sent change. The link, kind and deadline never change after posting."""
+
+    title: Text | None = Field(None, min_length=1, max_length=100)
+    body: Text | None = Field(None, max_length=2000)
+    price: Decimal | None = Field(
+        None, ge=0, lt=100_000_000, decimal_places=2, description="null 清除价格 / null clears it"
+    )
+    size: int | None = Field(
+        None, ge=2, le=10, description="拼团人数，有人参团后不能修改 / frozen after the first help"
+    )
+    needed: int | None = Field(
+        None,
+        ge=1,
+        le=100,
+        description="需要助力数，有人助力后不能修改 / frozen after the first help",
+    )
+    category: CategoryName | None = None
+
+
+class AidRequestRevisionOut(Schema):
+    id: int
+    editor: PersonOut | None
+    title: str
+    body: str
+    price: Decimal | None
+    size: int | None
+    needed: int | None
+    category: str
+    screening_action: str = Field(
+        description="替换它的版本的审核结果 / verdict of the next version"
+    )
+    created_at: datetime = Field(description="被修改的时间 / when it was replaced")
+
+    @classmethod
+    def build(cls, v: AidRequestRevision) -> "AidRequestRevisionOut":
+        return cls(
+            id=v.pk,
+            editor=person_out(v.editor) if v.editor else None,
+            title=v.title,
+            body=v.body,
+            price=v.price,
+            size=v.size,
+            needed=v.needed,
+            category=v.category,
+            screening_action=v.screening_action,
+            created_at=v.created_at,
+        )
 
 
 class ParseIn(Schema):
@@ -388,6 +441,41 @@ def request_detail(request: HttpRequest, request_id: RequestId) -> AidRequestDet
         helps=[HelpOut.build(h) for h in selectors.request_helps(request=r)],
         answers=[AnswerOut.build(a) for a in selectors.request_answers(request=r, user=user)],
     )
+
+
+@router.patch(
+    "/requests/{request_id}",
+    response={200: AidRequestOut, **errors(400, 403, 404, 409, 422)},
+    summary="修改请求 / Edit a request (requester only)",
+    description=(
+        "Only the fields sent change; `price: null` clears the price. The text is screened as "
+        "a post is: 400 `screening_blocked` leaves the published version unchanged; a held edit "
+        "answers 200 with `publication: held` (back in the moderators' queue). 409 "
+        "`frozen_after_help` when `size` or `needed` changes after someone helped, "
+        "`request_not_editable` once the request is completed, expired, resolved, closed or "
+        "rejected. Sending the current values again changes nothing."
+    ),
+)
+def request_edit(
+    request: HttpRequest, request_id: RequestId, payload: AidRequestPatch
+) -> AidRequestOut:
+    sent = payload.model_dump(exclude_unset=True)
+    # null means "clear" only for the price; elsewhere it is the same as leaving the field out.
+    changes = {k: v for k, v in sent.items() if v is not None or k == "price"}
+    r = services.aid_request_edit(actor=request_user(request), request_id=request_id, **changes)
+    return AidRequestOut.build(r)
+
+
+@router.get(
+    "/requests/{request_id}/revisions",
+    response={200: list[AidRequestRevisionOut], **errors(403, 404, 422)},
+    summary="修改记录 / Earlier versions of an edited request (requester and moderators)",
+)
+def request_revisions(request: HttpRequest, request_id: RequestId) -> list[AidRequestRevisionOut]:
+    user = request_user(request)
+    r, membership = selectors.aid_request_get(user=user, request_id=request_id)
+    revisions = selectors.aid_request_revisions(user=user, request=r, membership=membership)
+    return [AidRequestRevisionOut.build(v) for v in revisions]
 
 
 @router.post(

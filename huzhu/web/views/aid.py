@@ -47,6 +47,12 @@ def _ctx(group: Group, membership: Membership, **extra: Any) -> dict[str, Any]:
     return {"group": group, "membership": membership, "tab": "aid", "nav": "groups", **extra}
 
 
+# The author learns why their phone number shows as 138****5678 (the screening engine hid it).
+_REDACTED_NOTICE = gettext_lazy(
+    "其中的个人信息（如手机号、微信号）已自动隐藏，群友只能看到打码后的内容。"
+)
+
+
 # --- forms -------------------------------------------------------------------------------------
 
 
@@ -101,6 +107,61 @@ class AidPostForm(ServiceForm):
         "invalid_category": "category",
         "invalid_price": "price",
     }
+
+
+class AidEditForm(ServiceForm):
+    """The fields a requester may change after posting, for one request: those of its kind, and
+    the ones frozen by a first help shown disabled with the reason (``aid_request_frozen_fields``)."""
+
+    title = forms.CharField(label=gettext_lazy("标题"), max_length=100)
+    body = forms.CharField(
+        label=gettext_lazy("说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    price = forms.DecimalField(
+        label=gettext_lazy("价格（元）"), required=False, min_value=0, decimal_places=2
+    )
+    size = forms.IntegerField(label=gettext_lazy("成团人数"), min_value=2, max_value=10)
+    needed = forms.IntegerField(label=gettext_lazy("需要助力次数"), min_value=1, max_value=100)
+    category = forms.ChoiceField(label=gettext_lazy("求助分类"), choices=QuestionCategory.choices)
+
+    error_fields: ClassVar[dict[str, str]] = {
+        "invalid_title": "title",
+        "invalid_body": "body",
+        "invalid_price": "price",
+        "invalid_size": "size",
+        "invalid_needed": "needed",
+        "invalid_category": "category",
+    }
+    kind_fields: ClassVar[dict[str, tuple[str, ...]]] = {
+        AidKind.GROUPBUY: ("title", "body", "price", "size"),
+        AidKind.BOOST: ("title", "body", "price", "needed"),
+        AidKind.QUESTION: ("title", "category", "body"),
+    }
+
+    def __init__(self, *args: Any, aid_request: AidRequest, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial", {name: getattr(aid_request, name) for name in services.EDITABLE_FIELDS}
+        )
+        super().__init__(*args, **kwargs)
+        keep = self.kind_fields[aid_request.kind]
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        for name, reason in services.aid_request_frozen_fields(aid_request).items():
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = reason
+
+    def changes(self) -> dict[str, Any]:
+        """What to send to ``aid_request_edit``: every field shown and not frozen."""
+        return {
+            name: self.cleaned_data.get(name)
+            for name, field in self.fields.items()
+            if not field.disabled
+        }
 
 
 class AnswerForm(ServiceForm):
@@ -209,6 +270,8 @@ def aid_post(request: HttpRequest, group_id: int) -> HttpResponse:
             else:
                 if r.publication == "held":
                     messages.warning(request, _("已提交，内容需要管理员审核后才会展示。"))
+                elif r.screening_action == "redact":
+                    messages.info(request, f"{_('已发布。')} {_REDACTED_NOTICE}")
                 else:
                     messages.success(request, _("已发布。"))
                 return redirect("web:aid_request", group_id=group.pk, request_id=r.pk)
@@ -270,6 +333,12 @@ def _detail_context(request: HttpRequest, group_id: int, request_id: int) -> dic
         helps=helps,
         answers=answers,
         is_requester=r.requester_id == user.pk,
+        can_edit=r.requester_id == user.pk and services.aid_request_edit_refusal(r) is None,
+        revisions=(
+            list(selectors.aid_request_revisions(user=user, request=r, membership=membership))
+            if r.edited_at and (r.requester_id == user.pk or membership.is_admin)
+            else []
+        ),
         my_help=next((h for h in helps if h.helper_id == user.pk), None),
         answer_form=AnswerForm(),
     )
@@ -289,6 +358,59 @@ def _back_to_detail(request: HttpRequest, group_id: int, request_id: int) -> Htt
         context["oob_flash"] = True
         return render(request, "web/aid/_detail_body.html", context)
     return redirect("web:aid_request", group_id=group_id, request_id=request_id)
+
+
+def _masked(form: AidEditForm, edited: AidRequest) -> bool:
+    """Whether the screening hid part of what was just typed (the stored text differs)."""
+    data = form.cleaned_data
+    return edited.screening_action == "redact" and (
+        ("title" in data and edited.title != " ".join(data["title"].split()))
+        or ("body" in data and edited.body != (data["body"] or "").strip())
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def aid_edit(request: HttpRequest, group_id: int, request_id: int) -> HttpResponse:
+    """The requester's edit form. On any refusal (screening, validation, a help that froze the
+    size meanwhile) the form comes back with what they typed and the reason above it."""
+    user = _user(request)
+    r, membership = selectors.aid_request_for_edit(user=user, request_id=request_id)
+    if r.group_id != int(group_id):
+        from huzhu.core.errors import NotFound
+
+        raise NotFound(_("没有找到这个请求。"))
+    form = AidEditForm(request.POST if request.method == "POST" else None, aid_request=r)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                edited = services.aid_request_edit(actor=user, request_id=r.pk, **form.changes())
+            except HuzhuError as exc:
+                form.add_service_error(exc)
+                status = exc.status
+            else:
+                if edited.publication == "held" and r.publication == "published":
+                    messages.warning(request, _("修改已提交，内容需要管理员审核后才会重新展示。"))
+                elif _masked(form, edited):
+                    messages.info(request, f"{_('修改已保存。')} {_REDACTED_NOTICE}")
+                else:
+                    messages.success(request, _("修改已保存。"))
+                return redirect("web:aid_request", group_id=r.group_id, request_id=r.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "web/aid/edit.html",
+        _ctx(
+            r.group,
+            membership,
+            r=r,
+            form=form,
+            refusal=services.aid_request_edit_refusal(r),
+        ),
+        status=status,
+    )
 
 
 @login_required

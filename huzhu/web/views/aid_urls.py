@@ -16,6 +16,7 @@ urlpatterns = [
     path(G + "rules/", aid.aid_rules, name="aid_rules"),
     path(G + "disputes/", aid.aid_disputes, name="aid_disputes"),
     path(R, aid.aid_detail, name="aid_request"),
+    path(R + "edit/", aid.aid_edit, name="aid_edit"),
     path(R + "help/", aid.aid_help, name="aid_help"),
     path(R + "answer/", aid.aid_answer, name="aid_answer"),
     path(R + "answers/<int:answer_id>/accept/", aid.aid_accept, name="aid_accept"),

@@ -860,7 +860,9 @@ def aid_request_edit(
 
     Edited text passes the same screening as posting: blocked is refused with the reason and the
     published version stays unchanged; redacted is stored redacted; held takes the request back
-    to the review queue until a moderator publishes it again. The version it replaces is kept
+    to the review queue until a moderator publishes it again — unless members have already
+    joined or helped, then the edit is refused (``edit_needs_review``) and the published version
+    stays, so their group-buy or boost is not stalled. The version it replaces is kept
     (``AidRequestRevision``) for moderators. Repeating an edit changes nothing the second time;
     the row is locked, so an edit and a help at the same moment both count (an edit never writes
     the help counter, and a help committed first freezes the size).
@@ -932,6 +934,17 @@ def aid_request_edit(
             update += ["screening_action", "screening_reason"]
             if screened.action == "hold":
                 was_published = locked.publication == Publication.PUBLISHED
+                if was_published and locked.helps_count:
+                    # Members already joined or helped: taking the request away from them until a
+                    # moderator looks would stall their group-buy or boost. The published version
+                    # stays; the requester rewords or asks an admin.
+                    raise Conflict(
+                        _(
+                            "修改后的内容需要管理员审核。已有群友参与这个请求，为了不打断他们，"
+                            "这次修改没有保存；请换个说法再试，或联系群管理员。"
+                        ),
+                        code="edit_needs_review",
+                    )
                 locked.publication = Publication.HELD
                 update.append("publication")
                 if was_published:

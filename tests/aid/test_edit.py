@@ -267,6 +267,26 @@ def test_held_edit_goes_back_to_review(owner, alice, bob, group, monkeypatch):
     assert event.aid["available"] is True and event.aid["title"] == "加群领券"
 
 
+def test_held_edit_after_members_joined_is_refused_and_the_request_stays(
+    alice, bob, group, monkeypatch
+):
+    from huzhu.moderation.models import ReviewItem
+
+    req = groupbuy(alice, group, size=3)
+    help_give(actor=bob, request_id=req.pk)
+    screening_says(monkeypatch, "hold", reason="疑似引流")
+    with pytest.raises(Conflict) as refused:
+        aid_request_edit(actor=alice, request_id=req.pk, title="加群领券")
+    assert refused.value.code == "edit_needs_review"
+    assert "已有群友参与" in str(refused.value.message)
+    req.refresh_from_db()
+    # Bob's group-buy is still there as it was, nothing waits in the queue, no version written.
+    assert req.publication == Publication.PUBLISHED and req.title != "加群领券"
+    assert list(aid_requests_list(user=bob, group=group)) == [req]
+    assert not ReviewItem.objects.filter(object_id=req.pk).exists()
+    assert not req.revisions.exists()
+
+
 def test_editing_a_held_request_keeps_it_held(alice, group, monkeypatch):
     screening_says(monkeypatch, "hold")
     req = groupbuy(alice, group)

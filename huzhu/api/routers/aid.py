@@ -450,7 +450,8 @@ def request_detail(request: HttpRequest, request_id: RequestId) -> AidRequestDet
     description=(
         "Only the fields sent change; `price: null` clears the price. The text is screened as "
         "a post is: 400 `screening_blocked` leaves the published version unchanged; a held edit "
-        "answers 200 with `publication: held` (back in the moderators' queue). 409 "
+        "answers 200 with `publication: held` (back in the moderators' queue), or 409 "
+        "`edit_needs_review` when members already joined or helped (nothing changes). 409 "
         "`frozen_after_help` when `size` or `needed` changes after someone helped, "
         "`request_not_editable` once the request is completed, expired, resolved, closed or "
         "rejected. Sending the current values again changes nothing."

@@ -12,8 +12,10 @@ Findings (kind ``duplicate``):
 - ``copy``   — at least ``copy_threshold`` other authors posted near-duplicates (coordinated spam);
 - ``flood``  — the same author posted ``flood_count`` messages within ``flood_seconds``.
 
-The window is in-process state (one per group, held by the caller); shingle hashes use Python's
-``hash`` and so are only meaningful inside one process. ``now`` is always passed in so tests (and
+The window is in-process state (one per group, held by the caller). Shingle hashes are CRC-32s of
+the 3-grams' code points, the same in every process: Python's ``hash`` of a string changes with
+PYTHONHASHSEED, and with it which recent messages the index offers as candidates, so the
+duplicate findings of two processes (or two runs) could differ. ``now`` is always passed in so tests (and
 replays) control time.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import re
 import threading
+import zlib
 from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -46,7 +49,11 @@ def shingles(text: str) -> frozenset[int]:
     core = _STRIP_RE.sub("", text)
     if len(core) < 3:
         return frozenset()
-    return frozenset(hash(core[i : i + 3]) for i in range(len(core) - 2))
+    # four bytes per code point, so a 3-gram is a 12-byte slice (surrogatepass: a lone surrogate
+    # hashes too instead of raising)
+    raw = core.encode("utf-32-le", "surrogatepass")
+    crc = zlib.crc32
+    return frozenset(crc(raw[i : i + 12]) for i in range(0, len(raw) - 8, 4))
 
 
 def similarity(a: frozenset[int], b: frozenset[int]) -> float:

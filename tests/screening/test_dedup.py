@@ -90,3 +90,45 @@ def test_members_saying_the_same_short_thanks_is_not_spam() -> None:
     window = RecentWindow(copy_threshold=2)
     for i in range(5):
         assert window.check("谢谢大家帮忙助力！", author_id=f"u{i}", now=float(i)) == []
+
+
+_SAME_IN_EVERY_PROCESS = """
+import json, random
+from huzhu.screening.dedup import RecentWindow, shingles
+rng = random.Random(5)
+words = ["兼职", "刷单", "日赚", "五百", "名额", "有限", "速来", "私聊", "拼团", "砍一刀", "谢谢", "大家"]
+window = RecentWindow(copy_threshold=2)
+out = [sorted(shingles("兼职刷单日赚五百元，名额有限速来"))]
+bases = ["".join(rng.choice(words) for _ in range(10)) for _ in range(6)]
+for i in range(600):
+    text = list(rng.choice(bases))
+    for _ in range(rng.randrange(4)):  # a few characters changed: near, not exact, copies
+        text[rng.randrange(len(text))] = rng.choice("的了是我你他好多")
+    text = "".join(text)
+    found = window.check(text, author_id=rng.randrange(40), now=float(i))
+    out.append([(f.category, f.start, f.end, f.detail.get("similarity")) for f in found])
+print(json.dumps(out))
+"""
+
+
+def test_duplicate_findings_do_not_depend_on_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    outputs = []
+    for seed in ("1", "2", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _SAME_IN_EVERY_PROCESS],
+            env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert '"repeat"' in outputs[0] or '"copy"' in outputs[0]

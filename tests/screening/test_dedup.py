@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from huzhu.screening.dedup import RecentWindow, shingles, similarity
 
 SPAM = "兼职刷单日赚五百元，名额有限速来，详情私聊我"
@@ -112,11 +117,6 @@ print(json.dumps(out))
 
 
 def test_duplicate_findings_do_not_depend_on_the_hash_seed() -> None:
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     root = Path(__file__).resolve().parents[2]
     outputs = []
     for seed in ("1", "2", "12345"):
@@ -128,6 +128,7 @@ def test_duplicate_findings_do_not_depend_on_the_hash_seed() -> None:
             capture_output=True,
             text=True,
             check=True,
+            timeout=60,
         )
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] == outputs[2]

@@ -16,6 +16,7 @@ THANKED = "aid.thanked"
 HELP_DISPUTED = "aid.help_disputed"
 DISPUTE_RESOLVED = "aid.dispute_resolved"
 REQUEST_HELD = "aid.request_held"
+JOINED_REQUEST_EDITED = "aid.joined_request_edited"
 
 
 def register_kinds() -> None:
@@ -30,5 +31,6 @@ def register_kinds() -> None:
         HELP_DISPUTED: _("%(actor)s 表示「%(title)s」的一次帮助未收到，请处理"),
         DISPUTE_RESOLVED: _("你在「%(title)s」提出的帮助争议已处理"),
         REQUEST_HELD: _("%(actor)s 发布的「%(title)s」需要审核"),
+        JOINED_REQUEST_EDITED: _("%(actor)s 修改了你参与的「%(title)s」，请看看新的内容"),
     }.items():
         notification_kind_register(kind=kind, message=message)

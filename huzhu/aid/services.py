@@ -956,7 +956,27 @@ def aid_request_edit(
         locked.save(update_fields=update)  # never helps_count or status: helps stay theirs
         _search_index("aid_request", locked)
         _announce_card(locked)
+        if locked.helps_count and locked.publication == Publication.PUBLISHED:
+            _notify_joined_of_edit(locked, actor=actor)
     return locked
+
+
+def _notify_joined_of_edit(request: AidRequest, *, actor: User) -> None:
+    """Members who joined a group-buy or helped a boost agreed to what it said then; a changed
+    title, description or price is theirs to know about (the page shows the earlier version)."""
+    helpers = [
+        h.helper
+        for h in request.helps.filter(status=HelpStatus.OK).select_related("helper")
+        if h.helper_id != actor.pk
+    ]
+    notification_create_many(
+        users=helpers,
+        kind=kinds.JOINED_REQUEST_EDITED,
+        group=request.group,
+        actor=actor,
+        params=_params(request),
+        url=_url(request),
+    )
 
 
 def _announce_card(request: AidRequest) -> None:

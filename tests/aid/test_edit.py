@@ -267,6 +267,21 @@ def test_held_edit_goes_back_to_review(owner, alice, bob, group, monkeypatch):
     assert event.aid["available"] is True and event.aid["title"] == "加群领券"
 
 
+def test_members_who_joined_are_told_of_an_edit(alice, bob, carol, group):
+    from huzhu.notifications.models import Notification
+    from huzhu.notifications.services import notification_text
+
+    req = groupbuy(alice, group, size=3)
+    help_give(actor=bob, request_id=req.pk)
+    aid_request_edit(actor=alice, request_id=req.pk, price="25.80")
+    told = Notification.objects.filter(kind="aid.joined_request_edited")
+    # Bob joined and is told (with a link to the request); Carol did not join; Alice made the edit.
+    assert [n.user_id for n in told] == [bob.pk]
+    [note] = told
+    assert note.url == f"/groups/{group.pk}/aid/{req.pk}/" and note.actor_id == alice.pk
+    assert "修改了你参与的" in notification_text(notification=note)
+
+
 def test_held_edit_after_members_joined_is_refused_and_the_request_stays(
     alice, bob, group, monkeypatch
 ):

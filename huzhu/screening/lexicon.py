@@ -9,12 +9,17 @@ False positives are cut three ways:
 - a Latin term must stand alone (``sb`` does not fire inside ``usb``);
 - of overlapping hits of one category only the longest is kept (刷单返利 rather than also 刷单).
 
+A member warning the group ("千万别信刷单返利，都是骗局") names the scam word for word. In a text with
+such a warning cue a critical scam or gambling term counts as high, so the default rules hold the
+text for a moderator instead of refusing it; the cue never lets a text through unseen.
+
 Terms are run through ``normalize`` when the automaton is built, so a list entry written in any
 form (traditional, full-width, upper case) matches the normalized text it is meant for.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from bisect import bisect_right
 from collections.abc import Mapping
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
 import ahocorasick_rs
 
@@ -40,6 +46,11 @@ _SEVERITY_NAMES: dict[str, Severity] = {
 }
 # Per-group words are chosen by the group's owners on purpose: they weigh as a strong signal.
 GROUP_WORD_SEVERITY = Severity.HIGH
+# Words of a warning about scams, on the normalized text (simplified, half-width).
+_WARNING_CUE = re.compile(
+    r"骗局|骗子|诈骗|被骗|骗人|上当|别信|不要信|不要相信|千万别|谨防|防骗|反诈|别上当|别理"
+)
+_WARNED_CATEGORIES = frozenset({"scam", "gambling"})
 _EXTRA_CACHE_SIZE = 256
 
 
@@ -193,18 +204,26 @@ def scan(norm: Normalized, *, extra_words: Mapping[str, str] | None = None) -> l
     if allowed or len(hits) > 1 or hits[0][2].latin:
         hits = _prune(text, hits, allowed)
     identity = norm.is_identity
+    warned: bool | None = None  # searched for only when a critical scam term is there
     findings: list[Finding] = []
     for start, end, entry in hits:
         o_start, o_end = (start, end) if identity else norm.to_original(start, end)
+        severity = entry.severity
+        detail: dict[str, Any] = {"term": entry.term}
+        if severity is Severity.CRITICAL and entry.category in _WARNED_CATEGORIES:
+            if warned is None:
+                warned = _WARNING_CUE.search(text) is not None
+            if warned:
+                severity, detail = Severity.HIGH, {"term": entry.term, "warning": True}
         findings.append(
             Finding(
                 kind="lexicon",
                 category=entry.category,
                 start=o_start,
                 end=o_end,
-                severity=entry.severity,
+                severity=severity,
                 rule=entry.rule,
-                detail={"term": entry.term},
+                detail=detail,
             )
         )
     return findings

@@ -193,8 +193,8 @@ def test_everyday_money_talk_is_published_and_money_scams_are_not() -> None:
     normal_actions = [v.action for v in screen_many(normal)]
     held = [t for t, a in zip(normal, normal_actions, strict=True) if a != "allow"]
     assert len(held) <= len(normal) // 10, held
-    # a warning that quotes a scam's name word for word may still be stopped, nothing else
+    # nothing a member says about money is refused outright, warnings that name a scam included
     blocked = [t for t, a in zip(normal, normal_actions, strict=True) if a == "block"]
-    assert all("骗" in t for t in blocked), blocked
+    assert blocked == []
     missed = [t for t, v in zip(scams, screen_many(scams), strict=True) if v.action == "allow"]
     assert len(missed) <= len(scams) // 20, missed

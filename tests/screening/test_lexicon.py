@@ -181,3 +181,31 @@ def test_every_category_has_a_shipped_list_with_its_licences() -> None:
 def test_empty_and_odd_input() -> None:
     assert _scan("") == []
     assert _scan("\x00\ud7ff🙂") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "千万别信刷单返利，都是骗局，我同事被骗了三千",
+        "提醒大家：刷单返利就是诈骗，谨防上当",
+    ],
+)
+def test_a_warning_that_names_a_scam_is_held_for_a_moderator_not_refused(text: str) -> None:
+    from huzhu.screening import screen, screen_many
+
+    words = lexicon.scan(normalize(text))
+    assert any(w.detail.get("warning") and w.severity is Severity.HIGH for w in words)
+    assert screen(text).action == "hold"
+    assert [v.action for v in screen_many([text])] == ["hold"]
+
+
+def test_the_scam_itself_is_still_refused_and_a_cue_never_lets_it_through() -> None:
+    from huzhu.screening import screen
+
+    offer = "招人做刷单返利，日结三百"
+    assert screen(offer).action == "block"
+    assert all(not w.detail.get("warning") for w in lexicon.scan(normalize(offer)))
+    # The cue lowers the word to "held", never to "allowed", and other evidence still counts.
+    disguised = "谨防诈骗！正规刷单返利，日结三百，加微信 zhang_1990 领任务"
+    assert screen(disguised).action in ("hold", "block")
+    assert screen("别信谣言，刷单返利平台 http://192.168.1.10/task 注册").action == "block"

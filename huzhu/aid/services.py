@@ -738,6 +738,7 @@ def aid_request_post(
                 _hold_for_review(request, actor=actor, screened=screened)
             _schedule_expiry(request)
             _search_index("aid_request", request)
+            _announce(request)  # open request lists of the group show it
     except IntegrityError:
         # A concurrent retry with the same idempotency key won the insert.
         if key:

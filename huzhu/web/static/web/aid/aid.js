@@ -71,13 +71,26 @@
     live();
   }
 
-  // Live progress on a request's page: the one WebSocket (/ws/) announces "aid.updated" for the
-  // user's groups; when it is this request, htmx fetches the fresh body. Pages work without it.
+  // Live progress: the one WebSocket (/ws/) announces "aid.updated" for the user's groups. On a
+  // request's page, when it is this request, htmx fetches the fresh body; on a group's request
+  // list, any request of that group changing refetches the list with its filters (at most once a
+  // second, however many helps arrive). Pages work without it.
+  var listTimer = null;
+  function refreshList() {
+    listTimer = null;
+    if (!document.getElementById("aid-list")) return;
+    window.htmx.ajax("GET", window.location.pathname + window.location.search, {
+      target: "#aid-list", swap: "outerHTML"
+    });
+  }
+
   function live() {
     var box = document.getElementById("aid-detail");
-    if (!box || !("WebSocket" in window) || !window.htmx) return;
-    var requestId = Number(box.getAttribute("data-request-id"));
-    var url = box.getAttribute("data-refresh-url");
+    var list = document.getElementById("aid-list");
+    if ((!box && !list) || !("WebSocket" in window) || !window.htmx) return;
+    var requestId = box ? Number(box.getAttribute("data-request-id")) : null;
+    var url = box ? box.getAttribute("data-refresh-url") : null;
+    var groupId = list ? Number(list.getAttribute("data-group-id")) : null;
     var backoff = 1000;
     function connect() {
       var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
@@ -86,8 +99,11 @@
       socket.onmessage = function (event) {
         var frame;
         try { frame = JSON.parse(event.data); } catch (e) { return; }
-        if (frame.type === "aid.updated" && frame.aid && frame.aid.id === requestId) {
+        if (frame.type !== "aid.updated" || !frame.aid) return;
+        if (box && frame.aid.id === requestId) {
           window.htmx.ajax("GET", url, { target: "#aid-detail", swap: "outerHTML" });
+        } else if (list && frame.group_id === groupId && listTimer === null) {
+          listTimer = window.setTimeout(refreshList, 1000);
         }
       };
       socket.onclose = function () {

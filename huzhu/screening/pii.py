@@ -765,6 +765,8 @@ def _scan(norm: Normalized, has_digits: bool, has_letters: bool) -> list[Finding
     findings: list[Finding] = []
     for c in _resolve(cands):
         start, end = norm.to_original(c.start, c.end)
+        if c.category == "phone" and start and norm.original[start - 1] == "+":
+            start -= 1  # "+86-139…": normalize drops a "+" inside a sentence; mask it with the rest
         findings.append(
             Finding(
                 kind="pii",

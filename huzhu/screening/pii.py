@@ -434,8 +434,7 @@ def _classify_number(
         return _Cand("id_card", start, end, _mask_id(digits), digits, "pii.id_card")
     core = _phone_digits(digits)
     if core is not None:
-        plus = start > 0 and text[start - 1] == "+"
-        return _Cand("phone", start - plus, end, _mask_phone(core), core, "pii.phone")
+        return _Cand("phone", start, end, _mask_phone(core), core, "pii.phone")
     if (
         15 <= n <= 19
         and _bank_card_valid(
@@ -765,8 +764,8 @@ def _scan(norm: Normalized, has_digits: bool, has_letters: bool) -> list[Finding
     findings: list[Finding] = []
     for c in _resolve(cands):
         start, end = norm.to_original(c.start, c.end)
-        if c.category == "phone" and start and norm.original[start - 1] == "+":
-            start -= 1  # "+86-139…": normalize drops a "+" inside a sentence; mask it with the rest
+        if c.category == "phone" and start and norm.original[start - 1] in "+＋":
+            start -= 1  # "+86 139…": the "+" is masked with the number (normalize may drop it)
         findings.append(
             Finding(
                 kind="pii",

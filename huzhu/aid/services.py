@@ -919,6 +919,19 @@ def aid_request_edit(
         changes = _edit_changes(locked, values)
         if not changes:
             return locked
+        held = screened is not None and screened.action == "hold"
+        was_published = locked.publication == Publication.PUBLISHED
+        if held and was_published and locked.helps_count:
+            # Members already joined or helped: taking the request away from them until a
+            # moderator looks would stall their group-buy or boost. The published version stays;
+            # the requester rewords or asks an admin.
+            raise Conflict(
+                _(
+                    "修改后的内容需要管理员审核。已有群友参与这个请求，为了不打断他们，"
+                    "这次修改没有保存；请换个说法再试，或联系群管理员。"
+                ),
+                code="edit_needs_review",
+            )
         AidRequestRevision.objects.create(
             request=locked,
             editor=actor,
@@ -933,19 +946,7 @@ def aid_request_edit(
             locked.screening_action = screened.action
             locked.screening_reason = screened.reason[:300]
             update += ["screening_action", "screening_reason"]
-            if screened.action == "hold":
-                was_published = locked.publication == Publication.PUBLISHED
-                if was_published and locked.helps_count:
-                    # Members already joined or helped: taking the request away from them until a
-                    # moderator looks would stall their group-buy or boost. The published version
-                    # stays; the requester rewords or asks an admin.
-                    raise Conflict(
-                        _(
-                            "修改后的内容需要管理员审核。已有群友参与这个请求，为了不打断他们，"
-                            "这次修改没有保存；请换个说法再试，或联系群管理员。"
-                        ),
-                        code="edit_needs_review",
-                    )
+            if held:
                 locked.publication = Publication.HELD
                 update.append("publication")
                 if was_published:
@@ -965,13 +966,9 @@ def aid_request_edit(
 def _notify_joined_of_edit(request: AidRequest, *, actor: User) -> None:
     """Members who joined a group-buy or helped a boost agreed to what it said then; a changed
     title, description or price is theirs to know about (the page shows the earlier version)."""
-    helpers = [
-        h.helper
-        for h in request.helps.filter(status=HelpStatus.OK).select_related("helper")
-        if h.helper_id != actor.pk
-    ]
+    helps = request.helps.filter(status=HelpStatus.OK).select_related("helper")
     notification_create_many(
-        users=helpers,
+        users=[h.helper for h in helps],  # never the actor: it skips them
         kind=kinds.JOINED_REQUEST_EDITED,
         group=request.group,
         actor=actor,

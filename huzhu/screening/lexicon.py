@@ -214,7 +214,7 @@ def scan(norm: Normalized, *, extra_words: Mapping[str, str] | None = None) -> l
             if warned is None:
                 warned = _WARNING_CUE.search(text) is not None
             if warned:
-                severity, detail = Severity.HIGH, {"term": entry.term, "warning": True}
+                severity, detail["warning"] = Severity.HIGH, True
         findings.append(
             Finding(
                 kind="lexicon",

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from huzhu.aid import selectors, services
 from huzhu.aid.models import AidKind, AidRequest, AidStatus, Platform, QuestionCategory
 from huzhu.aid.rules import RULE_LIMITS, aid_rules_get
-from huzhu.core.errors import Conflict, HuzhuError
+from huzhu.core.errors import Conflict, HuzhuError, NotFound
 from huzhu.groups.access import access_group
 from huzhu.groups.models import Group, Membership
 from huzhu.notifications.services import (
@@ -321,8 +321,6 @@ def _detail_context(request: HttpRequest, group_id: int, request_id: int) -> dic
     user = _user(request)
     r, membership = selectors.aid_request_get(user=user, request_id=request_id)
     if r.group_id != int(group_id):
-        from huzhu.core.errors import NotFound
-
         raise NotFound(_("没有找到这个请求。"))
     helps = list(selectors.request_helps(request=r))
     answers = list(selectors.request_answers(request=r, user=user))
@@ -377,8 +375,6 @@ def aid_edit(request: HttpRequest, group_id: int, request_id: int) -> HttpRespon
     user = _user(request)
     r, membership = selectors.aid_request_for_edit(user=user, request_id=request_id)
     if r.group_id != int(group_id):
-        from huzhu.core.errors import NotFound
-
         raise NotFound(_("没有找到这个请求。"))
     form = AidEditForm(request.POST if request.method == "POST" else None, aid_request=r)
     status = 200

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from huzhu.aid.services import aid_request_post
 from tests.factories import join, make_user
 
 PDD_SHARE = (
@@ -19,6 +20,11 @@ PDD_SHARE = (
 
 def pdd_share(goods: int = 123456789) -> str:
     return PDD_SHARE.format(goods=goods)
+
+
+def groupbuy(user, group, goods: int = 123456789, **kw):
+    """A group-buy posted from a Pinduoduo share text through the real service."""
+    return aid_request_post(actor=user, group=group, kind="groupbuy", text=pdd_share(goods), **kw)
 
 
 def screening_without_classifier(monkeypatch: pytest.MonkeyPatch) -> None:

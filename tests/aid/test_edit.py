@@ -25,14 +25,10 @@ from huzhu.aid.services import (
 from huzhu.audit.models import AuditEvent, AuditEventType
 from huzhu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from huzhu.realtime.testing import capture_events
-from tests.aid.conftest import pdd_share
+from tests.aid.conftest import groupbuy, pdd_share
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=False)
-
-
-def groupbuy(user, group, goods=123456789, **kw):
-    return aid_request_post(actor=user, group=group, kind="groupbuy", text=pdd_share(goods), **kw)
 
 
 def question(user, group, **kw):

@@ -45,14 +45,10 @@ from huzhu.audit.models import AuditEvent, AuditEventType
 from huzhu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from huzhu.notifications.models import Notification
 from huzhu.notifications.services import notification_text
-from tests.aid.conftest import pdd_share
+from tests.aid.conftest import groupbuy
 from tests.factories import make_group, make_user
 
 pytestmark = pytest.mark.django_db(transaction=False)
-
-
-def groupbuy(user, group, goods=123456789, **kw):
-    return aid_request_post(actor=user, group=group, kind="groupbuy", text=pdd_share(goods), **kw)
 
 
 # --- posting ----------------------------------------------------------------------------------
